@@ -1,0 +1,92 @@
+"""Configuration: one validated, frozen object read from the environment.
+
+Nothing is read at import time; call `load_config()` (or pass a mapping in tests).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_GEODATA = PROJECT_ROOT / "geodata"
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings for one process. Built by `load_config`."""
+
+    geodata_dir: Path = DEFAULT_GEODATA
+    extra_data: tuple[Path, ...] = ()
+    host: str = "127.0.0.1"
+    port: int = 8050
+    debug: bool = False
+    secret_key: str = "dev-only-not-secret"
+    redis_url: str | None = None
+    cache_dir: Path = PROJECT_ROOT / "cache"
+    export_dir: Path = PROJECT_ROOT / "cache" / "exports"
+    # Above this many incident points in view, older periods are drawn pre-summed per cell.
+    point_threshold: int = 20_000
+    export_time_limit_s: int = 120
+    export_queue_length: int = 8
+    export_concurrency: int = 1
+    export_rate_limit: str = "10 per minute"
+    frame_ancestors: str = "'self'"
+    max_request_bytes: int = 1_000_000
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r}: not a whole number") from exc
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={value}: must be between {low} and {high}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name}={raw!r}: expected true or false")
+
+
+def load_config(env: Mapping[str, str] | None = None, **overrides) -> Config:
+    """Build the configuration from environment variables (or `env`), then `overrides`."""
+    env = os.environ if env is None else env
+    data = env.get("DATA", "")
+    extra = tuple(Path(p) for p in data.split(os.pathsep) if p.strip())
+    cache_dir = Path(env.get("CACHE_DIR") or PROJECT_ROOT / "cache")
+    values = dict(
+        geodata_dir=Path(env.get("GEODATA_DIR") or DEFAULT_GEODATA),
+        extra_data=extra,
+        host=env.get("HOST") or "127.0.0.1",
+        port=_int(env, "PORT", 8050, 1, 65535),
+        debug=_bool(env, "DEBUG"),
+        secret_key=env.get("SECRET_KEY") or "dev-only-not-secret",
+        redis_url=env.get("REDIS_URL") or None,
+        cache_dir=cache_dir,
+        export_dir=Path(env.get("EXPORT_DIR") or cache_dir / "exports"),
+        point_threshold=_int(env, "POINT_THRESHOLD", 20_000, 100, 10_000_000),
+        export_time_limit_s=_int(env, "EXPORT_TIME_LIMIT", 120, 5, 3600),
+        export_queue_length=_int(env, "EXPORT_QUEUE_LENGTH", 8, 1, 1000),
+        export_concurrency=_int(env, "EXPORT_CONCURRENCY", 1, 1, 16),
+        export_rate_limit=env.get("EXPORT_RATE_LIMIT") or "10 per minute",
+        frame_ancestors=env.get("FRAME_ANCESTORS") or "'self'",
+        max_request_bytes=_int(env, "MAX_REQUEST_BYTES", 1_000_000, 10_000, 100_000_000),
+    )
+    values.update(overrides)
+    return Config(**values)

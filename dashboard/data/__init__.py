@@ -1,0 +1,1 @@
+"""Data: schema, loading, derivation and imports. See `geodata/FORMAT.md`."""
