@@ -27,7 +27,9 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 8050
     debug: bool = False
-    secret_key: str = "dev-only-not-secret"
+    # None: a random key kept in cache_dir (shared by the workers of one machine). Set
+    # SECRET_KEY when web servers on several machines share one job queue.
+    secret_key: str | None = None
     redis_url: str | None = None
     cache_dir: Path = PROJECT_ROOT / "cache"
     export_dir: Path = PROJECT_ROOT / "cache" / "exports"
@@ -76,7 +78,7 @@ def load_config(env: Mapping[str, str] | None = None, **overrides) -> Config:
         host=env.get("HOST") or "127.0.0.1",
         port=_int(env, "PORT", 8050, 1, 65535),
         debug=_bool(env, "DEBUG"),
-        secret_key=env.get("SECRET_KEY") or "dev-only-not-secret",
+        secret_key=env.get("SECRET_KEY") or None,
         redis_url=env.get("REDIS_URL") or None,
         cache_dir=cache_dir,
         export_dir=Path(env.get("EXPORT_DIR") or cache_dir / "exports"),
@@ -90,3 +92,30 @@ def load_config(env: Mapping[str, str] | None = None, **overrides) -> Config:
     )
     values.update(overrides)
     return Config(**values)
+
+
+def resolve_secret_key(config: Config) -> str:
+    """The configured secret, or one generated once and kept in the cache folder (mode 600)."""
+    if config.secret_key:
+        return config.secret_key
+    import secrets
+
+    path = config.cache_dir / "secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    config.cache_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    # Another worker may have won the race: keep whichever landed first.
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_text(encoding="ascii").strip()

@@ -1,0 +1,176 @@
+/*
+ * Browser-side callbacks of the page (namespace `app`). The heavy slicing lives in
+ * timeline.js; this file wires controls, the URL and the document to it.
+ *
+ * The URL is written here with history.replaceState on every change so that the address bar
+ * always reopens the current view. It mirrors dashboard/state.py's codec: same keys, same
+ * value formats, defaults omitted (the defaults themselves come from the server, encoded by
+ * the Python codec, so the two cannot drift on what a default is).
+ */
+(function () {
+  "use strict";
+  var noUpdate = function () { return window.dash_clientside.no_update; };
+  var mapView = { center: null, zoom: null };
+  var lastSignature = null;
+
+  function triggeredId() {
+    var ctx = window.dash_clientside.callback_context;
+    if (!ctx || !ctx.triggered || !ctx.triggered.length) { return null; }
+    return ctx.triggered[0].prop_id.split(".")[0];
+  }
+
+  function flatLayers(groups) {
+    var out = [];
+    groups.forEach(function (g) { (g || []).forEach(function (x) { out.push(x); }); });
+    return out;
+  }
+
+  function encodeLayers(layers, order) {
+    var rank = {};
+    (order || []).forEach(function (name, i) { rank[name] = i; });
+    var n = (order || []).length;
+    return layers.slice().sort(function (a, b) {
+      var ra = a in rank ? rank[a] : n, rb = b in rank ? rank[b] : n;
+      return ra !== rb ? ra - rb : (a < b ? -1 : a > b ? 1 : 0);
+    }).join(",");
+  }
+
+  function setParam(params, key, value, defaults) {
+    if (value === null || value === undefined || (defaults && defaults[key] === value)) {
+      params.delete(key);
+    } else {
+      params.set(key, value);
+    }
+  }
+
+  function queryString(params) {
+    // URLSearchParams escapes ',' and ':'; the Python codec keeps them readable.
+    var s = params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":");
+    return s ? "?" + s : "";
+  }
+
+  function round(x, digits) {
+    var f = Math.pow(10, digits);
+    return String(Math.round(x * f) / f);
+  }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    app: {
+      renderMap: function (day, win, cats, ctx, data, base, payload) {
+        if (!base || !payload || !window.dash_clientside.timeline) { return noUpdate(); }
+        var layers = flatLayers([cats, ctx, data]);
+        return window.dash_clientside.timeline.render(day, win, layers, payload, base);
+      },
+
+      onDay: function (day, days, casualty, daily, histogram) {
+        if (!days || !days.length || day === null || day === undefined) {
+          return [noUpdate(), noUpdate(), noUpdate(), noUpdate(), noUpdate()];
+        }
+        var d = days[Math.max(0, Math.min(days.length - 1, day))];
+        var tl = window.dash_clientside.timeline;
+        var move = function (fig) { return fig && tl ? tl.moveDateMarker(fig, d.iso) : noUpdate(); };
+        var signature = d.zones === undefined ? null : d.zones;
+        var sigOut = noUpdate();
+        if (signature !== lastSignature) {
+          sigOut = lastSignature === null ? noUpdate() : signature;
+          lastSignature = signature;
+        }
+        return [d.label, move(casualty), move(daily), move(histogram), sigOut];
+      },
+
+      layerCounts: function (day, win, countIds, payload) {
+        var tl = window.dash_clientside.timeline;
+        if (!countIds || !payload || !tl) { return noUpdate(); }
+        var counts = tl.counts(day, win, payload) || {};
+        return countIds.map(function (cid) {
+          var n = counts[cid.layer] || 0;
+          return String(n);
+        });
+      },
+
+      togglePlay: function (_clicks, disabled, value, max, basics) {
+        var labels = (basics && basics.labels) || { play: "Play", pause: "Pause" };
+        var starting = disabled !== false;
+        if (starting && value >= max) {
+          // Playing from the last day starts again at the first.
+          window.dash_clientside.set_props("timeline-slider", { value: 0 });
+        }
+        return starting ? [false, labels.pause, "true"] : [true, labels.play, "false"];
+      },
+
+      tick: function (_n, value, max, basics) {
+        var labels = (basics && basics.labels) || { play: "Play" };
+        if (value === null || value === undefined) { return [0, noUpdate(), noUpdate()]; }
+        if (value >= max) { return [noUpdate(), true, labels.play]; }
+        return [value + 1, noUpdate(), noUpdate()];
+      },
+
+      speed: function (s) { return Math.round(1000 / (s || 1)); },
+
+      navigate: function (lang, _themeClicks, _modeClicks, basics) {
+        var params = new URLSearchParams(window.location.search);
+        var defaults = (basics && basics.defaults) || {};
+        var trig = triggeredId();
+        if (trig === "lang-select") { setParam(params, "lang", lang, defaults); }
+        if (trig === "theme-toggle") {
+          setParam(params, "theme", basics.theme === "dark" ? "light" : "dark", defaults);
+        }
+        if (trig === "mode-toggle") {
+          setParam(params, "mode", basics.mode === "present" ? "explore" : "present", defaults);
+        }
+        return queryString(params);
+      },
+
+      applyDocument: function (basics) {
+        if (!basics) { return noUpdate(); }
+        if (window.aleppoKeys) { window.aleppoKeys.basics = basics; }
+        var root = document.documentElement;
+        root.lang = basics.lang || "en";
+        root.dir = basics.dir || "ltr";
+        root.dataset.theme = basics.theme || "light";
+        root.dataset.mode = basics.mode || "explore";
+        return null;
+      },
+
+      syncUrl: function (day, win, cats, ctx, data, basemap, preset, chart, speed, relayout,
+                         incident, days, basics) {
+        if (!days || !days.length || !basics) { return noUpdate(); }
+        if (window.aleppoKeys) { window.aleppoKeys.day = day; window.aleppoKeys.max = days.length - 1; }
+        var defaults = basics.defaults || {};
+        var trig = triggeredId();
+        if (trig === "preset-select") { mapView = { center: null, zoom: null }; }
+        if (relayout && trig === "map-graph") {
+          var c = relayout["map.center"], z = relayout["map.zoom"];
+          if (c && typeof c.lat === "number") { mapView.center = round(c.lat, 4) + "," + round(c.lon, 4); }
+          if (typeof z === "number") { mapView.zoom = round(z, 2); }
+        }
+        var params = new URLSearchParams(window.location.search);
+        if (day !== null && day !== undefined && days[day]) { params.set("date", days[day].iso); }
+        setParam(params, "window", win, defaults);
+        setParam(params, "layers", encodeLayers(flatLayers([cats, ctx, data]), basics.layer_order),
+                 defaults);
+        setParam(params, "basemap", basemap, defaults);
+        setParam(params, "preset", preset, defaults);
+        setParam(params, "center", mapView.center, defaults);
+        setParam(params, "zoom", mapView.zoom, defaults);
+        setParam(params, "incident", incident || basics.incident || null, defaults);
+        setParam(params, "speed", speed === undefined || speed === null ? null : String(speed),
+                 defaults);
+        setParam(params, "chart", chart, defaults);
+        var qs = queryString(params);
+        if (qs !== window.location.search) {
+          window.history.replaceState(window.history.state, "", window.location.pathname + qs);
+        }
+        return qs;
+      },
+
+      share: function () {
+        var href = window.location.href;
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(href).catch(function () { return null; });
+        }
+        return href;
+      }
+    }
+  });
+})();

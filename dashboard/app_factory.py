@@ -1,0 +1,63 @@
+"""Create the Dash app: layout shell, callbacks, server hardening. Loads no data itself."""
+
+from __future__ import annotations
+
+import importlib
+
+import dash
+
+from dashboard.config import PROJECT_ROOT, Config, load_config, resolve_secret_key
+from dashboard.runtime import configure
+
+# Feature modules that register callbacks. Each exposes `register(app)`: callbacks are bound
+# to the app passed in (not to dash's global registry), because tests and gunicorn build more
+# than one app per process and dash hands its global registry to the first app only.
+CALLBACK_MODULES = (
+    "dashboard.callbacks.page",
+    "dashboard.callbacks.timeline",
+    "dashboard.callbacks.details",
+    "dashboard.callbacks.table",
+    "dashboard.callbacks.controls",
+    "dashboard.callbacks.export",
+)
+
+
+def _optional(module_name: str):
+    """Import a feature module that may not be built yet; None when it is absent."""
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            return None
+        raise
+
+
+def create_app(config: Config | None = None) -> dash.Dash:
+    """Build the app for `config` (default: from the environment)."""
+    config = config or load_config()
+    configure(config)
+    jobs = _optional("dashboard.jobs")
+    manager = jobs.make_background_manager(config) if jobs else None
+    app = dash.Dash(
+        __name__,
+        title="Aleppo situation map",
+        assets_folder=str(PROJECT_ROOT / "assets"),
+        serve_locally=True,
+        update_title=None,
+        suppress_callback_exceptions=True,
+        background_callback_manager=manager,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.server.secret_key = resolve_secret_key(config)
+    app.server.config["APP_CONFIG"] = config
+    from dashboard.layout import app_shell
+
+    app.layout = app_shell
+    for module_name in CALLBACK_MODULES:
+        module = _optional(module_name)
+        if module is not None:
+            module.register(app)
+    server = _optional("dashboard.server")
+    if server is not None:
+        server.install(app, config)
+    return app

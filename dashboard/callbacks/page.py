@@ -1,0 +1,79 @@
+"""Build the page from the URL: the one place a link becomes a view."""
+
+from __future__ import annotations
+
+import dataclasses
+from urllib.parse import parse_qsl
+
+from dash import Input, Output, html
+
+from dashboard import ids
+from dashboard.components.details import render_details
+from dashboard.filters import clamp_date
+from dashboard.i18n import gettext as _t
+from dashboard.layout import build_page, page_stores
+from dashboard.runtime import Runtime, get_runtime
+from dashboard.scenes import apply_scene, find_scene, scene_caption
+from dashboard.state import decode_view, encoded_defaults, ordered_layers
+from dashboard.view import View
+
+
+def view_from_search(search: str | None, runtime: Runtime) -> tuple[View, list[str]]:
+    """Decode the query string, apply a briefing scene, then fit it to the data (date inside
+    the timeline, known incident)."""
+    view, notices = decode_view(search or "")
+    if view.scene is not None:
+        scene = find_scene(runtime.dataset.scenes, view.scene)
+        if scene is None:
+            notices.append("scene")
+            view = dataclasses.replace(view, scene=None)
+        else:
+            explicit = {k for k, _ in parse_qsl((search or "").removeprefix("?"))}
+            view = apply_scene(view, scene, explicit)
+    if view.date is not None and not runtime.first_day <= view.date <= runtime.last_day:
+        notices.append("date")
+    view = clamp_date(view, runtime.first_day, runtime.last_day)
+    if view.incident is not None and view.incident not in runtime.id_to_row:
+        notices.append("incident")
+        view = dataclasses.replace(view, incident=None)
+    return view, notices
+
+
+def render_page(search: str | None):
+    """Page body, day labels, and view basics for the browser-side code."""
+    runtime = get_runtime()
+    view, notices = view_from_search(search, runtime)
+    details = None
+    if view.incident is not None:
+        row = runtime.incidents.iloc[runtime.id_to_row[view.incident]]
+        details = render_details(row, runtime.dataset, view.lang)
+    scenes = runtime.dataset.scenes
+    caption = scene_caption(find_scene(scenes, view.scene), len(scenes), view.lang)
+    children = build_page(view, runtime, notices, details, caption)
+    days, basics = page_stores(view, runtime)
+    # The browser writes the URL on every step; it omits defaults exactly as the codec does.
+    basics["defaults"] = encoded_defaults()
+    basics["layer_order"] = ordered_layers(View().layers)
+    basics["incident"] = view.incident
+    basics["scene"] = view.scene
+    basics["scenes"] = len(scenes)
+    return children, days, basics
+
+
+def register(app) -> None:
+    """Bind the page callbacks to `app`."""
+
+    @app.callback(
+        Output("page", "children"),
+        Output(ids.DAYS_STORE, "data"),
+        Output(ids.VIEW_STORE, "data"),
+        Input(ids.URL, "search"),
+    )
+    def _render(search):
+        try:
+            return render_page(search)
+        except Exception:  # noqa: BLE001 - a visitor must see a page, never a traceback
+            app.logger.exception("page render failed for %r", search)
+            message = html.P(_t("This view could not be shown. Try the default view.", "en"),
+                             className="notice")
+            return [message, html.A(_t("Open the default view", "en"), href="/")], [], {}

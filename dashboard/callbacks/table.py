@@ -1,0 +1,77 @@
+"""The incident table and its CSV download."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from dash import Input, Output, State, dcc, no_update
+
+from dashboard import ids
+from dashboard.callbacks.controls import view_from_controls
+from dashboard.components.table import COLUMNS, MAX_TABLE_ROWS, table_rows
+from dashboard.filters import filter_incidents
+from dashboard.i18n import gettext as _t
+from dashboard.runtime import get_runtime
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: object) -> str:
+    """Text a spreadsheet will not run as a formula (a leading quote disarms it)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def rows_to_csv(rows: list[dict]) -> str:
+    """CSV of the rows exactly as given (order and values), formulas neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([neutralise_cell(row.get(c, "")) for c in COLUMNS])
+    return out.getvalue()
+
+
+def register(app) -> None:
+    """Bind the table callbacks to `app`."""
+
+    @app.callback(
+        Output(ids.INCIDENT_TABLE, "rowData"),
+        Output("table-count", "children"),
+        Input(ids.TIMELINE_SLIDER, "value"),
+        Input(ids.WINDOW_SELECT, "value"),
+        Input(ids.LAYER_CHECKLIST, "value"),
+        Input(ids.DATA_LAYER_CHECKLIST, "value"),
+        Input("bottom-tabs", "value"),
+        State(ids.DAYS_STORE, "data"),
+        State(ids.VIEW_STORE, "data"),
+    )
+    def _rows(day_index, window, categories, data_layers, tab, days, basics):
+        # Only while the table is on screen: timeline steps stay in the browser otherwise.
+        if tab != "table" or not days:
+            return no_update, no_update
+        view = view_from_controls(day_index, days, basics, (categories, data_layers),
+                                  window=window or "cumulative")
+        frame = filter_incidents(get_runtime().incidents, view)
+        rows = table_rows(frame, view.lang)
+        count = _t("{shown} of {total} matching incidents", view.lang, shown=len(rows),
+                   total=len(frame))
+        if len(frame) > MAX_TABLE_ROWS:
+            count += " — " + _t("the most recent are shown", view.lang)
+        return rows, count
+
+    @app.callback(
+        Output(ids.TABLE_DOWNLOAD, "data"),
+        Input(ids.TABLE_DOWNLOAD_BUTTON, "n_clicks"),
+        State(ids.INCIDENT_TABLE, "virtualRowData"),
+        State(ids.INCIDENT_TABLE, "rowData"),
+        State(ids.DAYS_STORE, "data"),
+        State(ids.TIMELINE_SLIDER, "value"),
+        prevent_initial_call=True,
+    )
+    def _download(_clicks, shown, all_rows, days, day_index):
+        rows = shown if shown is not None else (all_rows or [])
+        rows = [r for r in rows if isinstance(r, dict)][:MAX_TABLE_ROWS]
+        day = days[day_index]["iso"] if days and isinstance(day_index, int) else "all"
+        return dcc.send_string(rows_to_csv(rows), f"aleppo-{day}-incidents.csv")

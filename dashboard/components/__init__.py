@@ -1,0 +1,1 @@
+"""Layout factories, one module per panel. Pure: view + data in, Dash components out."""

@@ -1,0 +1,40 @@
+"""The keyboard help overlay (key `?`)."""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard import ids
+from dashboard.i18n import gettext as _t
+
+KEYS = (
+    ("← →", "Previous / next day (previous / next scene during a briefing)"),
+    ("Space", "Play / pause"),
+    ("Home End", "First / last day"),
+    ("1–9", "Jump to a briefing scene"),
+    ("P", "Presentation mode on / off"),
+    ("F", "Fullscreen"),
+    ("Esc", "Close this help, or leave presentation mode"),
+    ("?", "Show or hide this help"),
+)
+
+
+def make_help_overlay(lang: str) -> html.Div:
+    """A hidden dialog listing the keys; keys.js shows it."""
+    rows = []
+    for keys, what in KEYS:
+        label = _t("Space", lang) if keys == "Space" else keys
+        rows += [html.Dt(html.Kbd(label)), html.Dd(_t(what, lang))]
+    return html.Div(
+        id=ids.HELP_OVERLAY,
+        className="help-overlay",
+        hidden=True,
+        role="dialog",
+        tabIndex="-1",
+        **{"aria-labelledby": "help-title"},
+        children=[
+            html.H2(_t("Keyboard", lang), id="help-title"),
+            html.Dl(rows),
+            html.P(_t("Press Esc to close.", lang), className="hint"),
+        ],
+    )

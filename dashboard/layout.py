@@ -1,0 +1,173 @@
+"""The page: a static shell (URL, the data sent once), and the page body built from a View.
+
+The body is rebuilt by the server only when the language, theme or mode changes; everything a
+timeline step changes happens in the browser (see assets/timeline.js).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.components.details import make_details_panel
+from dashboard.components.header import make_header
+from dashboard.components.help import make_help_overlay
+from dashboard.components.layers import make_layer_panel
+from dashboard.components.table import make_table_panel
+from dashboard.components.timeline import day_labels, make_timeline
+from dashboard.figures.charts import make_cumulative_chart, make_daily_chart, make_day_histogram
+from dashboard.figures.map import make_map_figure
+from dashboard.i18n import gettext as _t
+from dashboard.i18n import is_rtl
+from dashboard.runtime import Runtime, get_runtime
+from dashboard.view import View
+
+GRAPH_CONFIG = {"displaylogo": False, "scrollZoom": True}
+
+
+def app_shell() -> html.Div:
+    """The layout served once per page load. The timeline payload rides along here, once."""
+    runtime = get_runtime()
+    return html.Div(
+        id="app-root",
+        children=[
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.PAYLOAD_STORE, data=runtime.payload),
+            dcc.Store(id=ids.BASE_MAP_STORE),
+            dcc.Store(id=ids.DAYS_STORE),
+            dcc.Store(id=ids.VIEW_STORE),
+            # Small browser-side state: written by clientside callbacks (see assets/app.js).
+            dcc.Store(id="dom-sync"),
+            dcc.Store(id="url-sync"),
+            dcc.Store(id="selected-incident"),
+            dcc.Store(id="zone-signature"),
+            html.A(_t("Skip to the map", "en"), href="#map-section", className="skip-link"),
+            html.Div(id="page", children=html.P("…", className="loading")),
+        ],
+    )
+
+
+def chart_figures(runtime: Runtime, view: View) -> tuple:
+    """The casualty chart, the killed-per-day chart and the day histogram for a view."""
+    ds = runtime.dataset
+    first, last = runtime.first_day, runtime.last_day
+    cumulative = make_cumulative_chart(ds.casualty_reports, ds.sources, view, first, last)
+    daily = make_daily_chart(runtime.incidents, view, first, last)
+    histogram = make_day_histogram(runtime.incidents, first, last, view)
+    return cumulative, daily, histogram
+
+
+def build_page(
+    view: View,
+    runtime: Runtime,
+    notices: list[str],
+    details: list | None = None,
+    caption: list | None = None,
+) -> list:
+    """The page body for a view, with any URL notices shown on top."""
+    lang = view.lang
+    cumulative, daily, histogram = chart_figures(runtime, view)
+    base_map = make_map_figure(runtime.dataset, view, runtime.payload, lang)
+    categories = set(runtime.incidents["category"].dropna().astype(str))
+    notice_children = []
+    if notices:
+        notice_children.append(html.P(
+            _t("Some link parameters were not understood and were reset: {params}", lang,
+               params=", ".join(notices)), className="notice", role="status"))
+    if runtime.problems:
+        rejected = sum(1 for p in runtime.problems if p.severity == "error")
+        if rejected:
+            notice_children.append(html.Details(className="notice", children=[
+                html.Summary(_t("Loaded {n} records; {rejected} were left out.", lang,
+                                n=len(runtime.incidents), rejected=rejected)),
+                html.Ul([html.Li(str(p)) for p in runtime.problems[:50]]),
+            ]))
+    return [
+        make_header(view),
+        html.Div(notice_children, id=ids.NOTICE, className="notices"),
+        html.Main(
+            className=f"layout mode-{view.mode}",
+            children=[
+                make_layer_panel(view, runtime.layer_ids, categories),
+                html.Section(
+                    id="map-section",
+                    className="panel map-panel",
+                    **{"aria-label": _t("Map", lang)},
+                    children=[
+                        html.Div(caption or [], id=ids.SCENE_CAPTION, className="scene-caption",
+                                 **{"aria-live": "polite"}),
+                        dcc.Graph(id=ids.MAP_GRAPH, figure=base_map, config=GRAPH_CONFIG,
+                                  className="map-graph"),
+                        make_timeline(view, runtime.days, histogram),
+                    ],
+                ),
+                make_details_panel(lang, details),
+                html.Section(
+                    className="panel charts-panel",
+                    **{"aria-label": _t("Casualty reports", lang)},
+                    children=[
+                        dcc.Tabs(id="bottom-tabs", value="charts", children=[
+                            dcc.Tab(label=_t("Casualty reports", lang), value="charts", children=[
+                                html.Div(className="charts-row", children=[
+                                    dcc.Graph(id=ids.CASUALTY_CHART, figure=cumulative,
+                                              config=GRAPH_CONFIG, className="chart"),
+                                    html.Div(className="chart", children=[
+                                        dcc.RadioItems(
+                                            id=ids.CHART_GROUP_SELECT,
+                                            options=[{"label": _t("By side", lang),
+                                                      "value": "side"},
+                                                     {"label": _t("By category", lang),
+                                                      "value": "category"}],
+                                            value=view.chart_group, className="radio inline"),
+                                        dcc.Graph(id=ids.DAILY_CHART, figure=daily,
+                                                  config=GRAPH_CONFIG),
+                                    ]),
+                                ]),
+                            ]),
+                            dcc.Tab(label=_t("Table", lang), value="table",
+                                    children=[make_table_panel(lang)]),
+                        ]),
+                    ],
+                ),
+            ],
+        ),
+        make_help_overlay(lang),
+        html.Footer(className="app-footer", children=[
+            html.P(_t("Figures are as reported, per reporter; they are not added up.", lang)),
+            html.P(_t("Positions are neighbourhood or town centres, not impact points.", lang)),
+        ]),
+    ]
+
+
+def zone_signatures(runtime: Runtime) -> list[str]:
+    """Per timeline day, the ids of the zones in force, joined: the browser asks the server
+    for a new base map only on the days this changes."""
+    zones = runtime.dataset.zones
+    out = []
+    for day in runtime.days:
+        if zones.empty:
+            out.append("")
+            continue
+        start = pd.Timestamp(day).tz_localize("UTC")
+        end = start + pd.Timedelta(days=1)
+        valid_from = pd.to_datetime(zones["valid_from"], utc=True)
+        valid_to = pd.to_datetime(zones["valid_to"], utc=True)
+        active = zones.loc[(valid_from < end) & (valid_to >= start), "zone_id"]
+        out.append(";".join(sorted(map(str, active))))
+    return out
+
+
+def page_stores(view: View, runtime: Runtime) -> tuple[list[dict], dict]:
+    """The day labels (and zone signatures) for the browser, and the view basics as JSON."""
+    days = day_labels(runtime.days, view.lang)
+    for entry, signature in zip(days, zone_signatures(runtime), strict=True):
+        entry["zones"] = signature
+    basics = {
+        "lang": view.lang,
+        "dir": "rtl" if is_rtl(view.lang) else "ltr",
+        "theme": view.theme,
+        "mode": view.mode,
+        "labels": {"play": _t("Play", view.lang), "pause": _t("Pause", view.lang)},
+    }
+    return days, basics

@@ -1,0 +1,37 @@
+"""Shared test set-up: headless Chromium for dash_duo, and the app under test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+
+def pytest_setup_options():
+    """Chrome options for dash[testing]'s webdriver (selenium 4.2 uses /usr/bin/chromedriver)."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    for arg in ("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1280,1000", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-sync",
+                "--disable-features=MediaRouter"):
+        options.add_argument(arg)
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium:
+        options.binary_location = chromium
+    # Keep every console message (not only severe ones) so tests can assert a clean console.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    return options
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Chromium; in CI a missing browser is a failure, never a skip."""
+    have_browser = shutil.which("chromium") and shutil.which("chromedriver")
+    if have_browser or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason="chromium/chromedriver not installed (run make test)")
+    for item in items:
+        if "dash_duo" in getattr(item, "fixturenames", ()):
+            item.add_marker(skip)
