@@ -89,7 +89,7 @@ def _day_range(frames: list[pd.DataFrame]) -> tuple[dt.date, dt.date]:
 
 def build_runtime(config: Config) -> Runtime:
     """Load and validate the curated data and every extra file named in the config."""
-    from dashboard.data.importers import load_incident_file
+    from dashboard.data.importers import ImportFileError, load_incident_file
     from dashboard.data.load import load_dataset
 
     dataset = load_dataset(config.geodata_dir)
@@ -97,7 +97,12 @@ def build_runtime(config: Config) -> Runtime:
     frames = [dataset.incidents]
     layer_ids: list[str] = []
     for path in config.extra_data:
-        frame, extra_problems = load_incident_file(path, cache_dir=config.cache_dir)
+        try:
+            frame, extra_problems = load_incident_file(path, cache_dir=config.cache_dir)
+        except ImportFileError as exc:
+            # A file that cannot be read at all is reported; the rest of the data still loads.
+            problems.append(Problem(str(path), None, None, str(exc)))
+            continue
         problems.extend(extra_problems)
         if len(frame):
             frames.append(frame)
