@@ -54,7 +54,7 @@ serve: install
 	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config dashboard/gunicorn_conf.py app:server
 
 worker: install
-	$(VENV)/bin/celery --app dashboard.jobs.celery_app worker --loglevel=INFO --concurrency=1
+	$(VENV)/bin/celery --app dashboard.jobs.celery_app worker --loglevel=INFO
 
 lint: install-dev
 	$(PY) -m ruff check .

@@ -40,6 +40,7 @@ class Config:
     export_concurrency: int = 1
     export_rate_limit: str = "10 per minute"
     frame_ancestors: str = "'self'"
+    force_https: bool = False  # redirect to https and send HSTS (behind a TLS proxy only)
     max_request_bytes: int = 1_000_000
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -88,6 +89,7 @@ def load_config(env: Mapping[str, str] | None = None, **overrides) -> Config:
         export_concurrency=_int(env, "EXPORT_CONCURRENCY", 1, 1, 16),
         export_rate_limit=env.get("EXPORT_RATE_LIMIT") or "10 per minute",
         frame_ancestors=env.get("FRAME_ANCESTORS") or "'self'",
+        force_https=_bool(env, "FORCE_HTTPS"),
         max_request_bytes=_int(env, "MAX_REQUEST_BYTES", 1_000_000, 10_000, 100_000_000),
     )
     values.update(overrides)

@@ -1,0 +1,136 @@
+"""Locust users for `python -m bench.load`: viewers browsing the map, presenters exporting.
+
+The request plan (page query, callback payloads, export payload) is derived by bench.load from
+the running app's /_dash-layout and /_dash-dependencies and passed in ALEPPO_LOAD_PLAN (a JSON
+file), so nothing here hard-codes callback ids or hashes.
+
+Run through `python -m bench.locustfile <locust args>`: the venv's urllib3 is 1.26 (selenium
+4.2, from dash[testing], pins it) while locust 2.47 imports one name only urllib3 2 exports;
+the shim below supplies it before locust is imported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from pathlib import Path
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import urllib3.util  # noqa: E402 - must follow gevent's patching
+import urllib3.util.ssl_  # noqa: E402
+
+if not hasattr(urllib3.util, "create_urllib3_context"):
+    urllib3.util.create_urllib3_context = urllib3.util.ssl_.create_urllib3_context
+
+from locust import HttpUser, between, task  # noqa: E402
+
+CALLBACK_URL = "/_dash-update-component"
+MAX_POLLS = 600  # bounded: one export is given at most this many polls
+
+
+def _plan() -> dict:
+    path = os.environ.get("ALEPPO_LOAD_PLAN")
+    if not path:
+        return {"view_query": "", "viewer_payloads": [], "export": None, "days": 1}
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+PLAN = _plan()
+
+
+def _with_day(payload: dict, day: int) -> dict:
+    """A copy of `payload` with the timeline slider (if it is an input) set to `day`."""
+    inputs = [
+        {**item, "value": day} if item.get("id") == "timeline-slider" else item
+        for item in payload["inputs"]
+    ]
+    return {**payload, "inputs": inputs}
+
+
+class Viewer(HttpUser):
+    """Opens the shared view, then moves around: timeline, details, table."""
+
+    fixed_count = int(os.environ.get("LOAD_VIEWERS", "50"))
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        self.open_page()
+
+    @task(1)
+    def open_page(self):
+        query = PLAN["view_query"]
+        self.client.get("/?" + query if query else "/", name="GET /")
+        self.client.get("/_dash-layout", name="GET /_dash-layout")
+        self.client.get("/_dash-dependencies", name="GET /_dash-dependencies")
+
+    @task(6)
+    def use_callback(self):
+        if not PLAN["viewer_payloads"]:
+            return
+        item = random.choice(PLAN["viewer_payloads"])
+        payload = _with_day(item["payload"], random.randrange(max(PLAN["days"], 1)))
+        with self.client.post(CALLBACK_URL, json=payload, name=f"callback {item['kind']}",
+                              catch_response=True) as response:
+            if response.status_code in (200, 204):
+                response.success()
+
+
+class Presenter(HttpUser):
+    """Requests an export, polls it to the end, waits, repeats."""
+
+    fixed_count = int(os.environ.get("LOAD_PRESENTERS", "3"))
+    wait_time = between(5, 10)
+
+    @task
+    def export(self):
+        spec = PLAN["export"]
+        if not spec:
+            time.sleep(5)
+            return
+        started = time.perf_counter()
+        url = CALLBACK_URL
+        old_job = None
+        for _ in range(MAX_POLLS):
+            payload = spec["payload"]
+            with self.client.post(url, json=payload, name="export request",
+                                  catch_response=True) as response:
+                if response.status_code == 204:
+                    response.success()
+                    time.sleep(0.5)
+                    continue
+                if response.status_code != 200:
+                    response.failure(f"HTTP {response.status_code}")
+                    return
+                body = response.json()
+                response.success()
+            if "cacheKey" in body:  # a background job: poll until it answers
+                old_job = body.get("job")
+                url = f"{CALLBACK_URL}?cacheKey={body['cacheKey']}&job={old_job}"
+                time.sleep(0.5)
+                continue
+            if body.get("response") or body.get("multi"):
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                self.environment.events.request.fire(
+                    request_type="JOB", name="export completed", response_time=elapsed_ms,
+                    response_length=0, exception=None, context={},
+                )
+                return
+            time.sleep(0.5)
+        self.environment.events.request.fire(
+            request_type="JOB", name="export completed", response_time=0, response_length=0,
+            exception=RuntimeError("export did not finish"), context={},
+        )
+
+
+if __name__ == "__main__":
+    import sys
+
+    from locust.main import main
+
+    sys.argv[0] = "locust"
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""Gunicorn settings: `gunicorn --config dashboard/gunicorn_conf.py app:server`.
+
+Environment: HOST, PORT, WORKERS (2), THREADS (4), TIMEOUT (60 s), GRACEFUL_TIMEOUT (30 s),
+KEEPALIVE (5 s), LOG_LEVEL (info), GUNICORN_ACCESS_LOG=1 for gunicorn's own access lines (the
+app already logs one line per request, logger `dashboard.access`).
+
+Each worker imports the app itself (preload_app False) and then loads and validates the data
+once, so every worker holds its own read-only copy and nothing is shared across a fork.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+bind = f"{os.environ.get('HOST') or '127.0.0.1'}:{_env_int('PORT', 8050)}"
+workers = _env_int("WORKERS", 2)
+# Threads let one worker answer several viewers while another callback is running.
+worker_class = "gthread"
+threads = _env_int("THREADS", 4)
+timeout = _env_int("TIMEOUT", 60)
+# On SIGTERM workers stop accepting and finish in-flight requests for up to this long.
+graceful_timeout = _env_int("GRACEFUL_TIMEOUT", 30)
+keepalive = _env_int("KEEPALIVE", 5)
+preload_app = False
+# A heartbeat file on tmpfs: a worker blocked on a slow disk is not mistaken for a hung one.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+# Gunicorn 27's control socket defaults to one path per user; several servers on one machine
+# (tests, load tests) would fight over it, and nothing here uses it.
+control_socket_disable = os.environ.get("GUNICORN_CONTROL_SOCKET", "") != "1"
+# Bounded request line and headers (the body limit is MAX_REQUEST_BYTES, enforced by Flask).
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+loglevel = os.environ.get("LOG_LEVEL", "info")
+accesslog = "-"
+# %(M)s: request time in milliseconds.
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+_access_level = "INFO" if os.environ.get("GUNICORN_ACCESS_LOG") == "1" else "WARNING"
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "root": {"level": loglevel.upper(), "handlers": ["console"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
+        "gunicorn.access": {"level": _access_level, "handlers": [], "propagate": True},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "generic",
+            "stream": "ext://sys.stderr",
+        },
+    },
+    "formatters": {
+        "generic": {
+            "format": "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s",
+            "class": "logging.Formatter",
+        },
+    },
+}
+
+
+def post_worker_init(worker) -> None:
+    """Load and validate this worker's data once, after fork and after the app is imported.
+
+    (Not post_fork: that runs before the worker imports the app, and create_app() replaces the
+    runtime's configuration, which would drop a runtime loaded earlier.) A failure is logged
+    and left to /readyz to report; the worker still serves /healthz.
+    """
+    from dashboard.runtime import get_runtime
+
+    log = logging.getLogger("dashboard.gunicorn")
+    try:
+        runtime = get_runtime()
+    except Exception:  # the worker stays up so /readyz can say what is wrong
+        log.exception("worker %s: data failed to load", worker.pid)
+        return
+    log.info("worker %s: data loaded %s", worker.pid, runtime.counts())
+    # Render the page once so Dash's first-request setup is done before real traffic arrives.
+    status = worker.wsgi.test_client().get("/").status_code
+    log.info("worker %s: warm-up GET / -> %s", worker.pid, status)
+
+
+def worker_abort(worker) -> None:
+    """Log a worker killed for exceeding `timeout` (its request was hung)."""
+    logging.getLogger("dashboard.gunicorn").error("worker %s timed out and was aborted", worker.pid)

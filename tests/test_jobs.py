@@ -1,0 +1,178 @@
+"""Background jobs (diskcache default, Celery with Redis, fallback) and export safety helpers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pandas as pd
+import pytest
+from dash import CeleryManager, DiskcacheManager
+
+from dashboard import jobs
+from dashboard.config import load_config
+from dashboard.safety import neutralise_csv_cell, neutralise_frame, safe_filename
+
+# --- safety -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=1+1", "'=1+1"), ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"), ("@SUM(A1)", "'@SUM(A1)"),
+     ("-2+3", "'-2+3"), ("\tx", "'\tx"), ("\r=x", "'\r=x"), ("-12", "-12"), ("-3.5e2", "-3.5e2"),
+     ("+7", "+7"), ("Aleppo", "Aleppo"), ("", ""), (-12, -12), (3.5, 3.5), (None, None)],
+)
+def test_neutralise_csv_cell(value, expected):
+    assert neutralise_csv_cell(value) == expected
+
+
+def test_neutralise_frame_keeps_numbers_and_input():
+    frame = pd.DataFrame({"title": ["=HYPERLINK(\"x\")", "ok", None], "killed": [-1, 2, 3],
+                          "=col": ["a", "b", "c"]})
+    out = neutralise_frame(frame)
+    assert list(out["title"][:2]) == ["'=HYPERLINK(\"x\")", "ok"]
+    assert pd.isna(out["title"][2])
+    assert list(out["killed"]) == [-1, 2, 3] and out["killed"].dtype == frame["killed"].dtype
+    assert list(out.columns) == ["title", "killed", "'=col"]
+    assert frame["title"][0] == "=HYPERLINK(\"x\")"  # the input is not modified
+
+
+@pytest.mark.parametrize("name", ["aleppo-map_2016-04-28.png", "briefing.pdf", "Alep été.csv"])
+def test_safe_filename_accepts(name):
+    assert safe_filename(name).replace("_", "").isascii()
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("../etc/passwd", "path separator"), ("a/b.png", "path separator"),
+     ("a\\b.png", "path separator"), ("..", "'..'"), ("x..png", "'..'"), ("", "empty"),
+     ("a;rm -rf.png", "characters"), (".hidden", "starts with"), ("-rf", "starts with"),
+     ("x" * 200 + ".png", "limit"), ("a\x00b", "NUL")],
+)
+def test_safe_filename_rejects_with_reason(name, reason):
+    with pytest.raises(ValueError, match=reason.replace("(", r"\(")):
+        safe_filename(name)
+
+
+# --- managers -----------------------------------------------------------------------------
+
+
+def test_diskcache_manager_by_default(tmp_path):
+    manager = jobs.make_background_manager(load_config({"CACHE_DIR": str(tmp_path)}))
+    assert isinstance(manager, DiskcacheManager)
+    assert (tmp_path / "jobs").is_dir()
+
+
+def test_import_connects_to_nothing(tmp_path):
+    code = ("import dashboard.jobs as j, sys; "
+            "sys.exit(0 if not j.celery_app.configured else 1)")
+    env = dict(os.environ, REDIS_URL="redis://127.0.0.1:9/0", CACHE_DIR=str(tmp_path / "c"))
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60,
+                   cwd=os.path.dirname(os.path.dirname(jobs.__file__)))
+    assert not (tmp_path / "c").exists()  # and wrote nothing
+
+
+def test_unreachable_redis_falls_back_and_page_serves(make_serving_app, free_port, caplog):
+    url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    with caplog.at_level(logging.WARNING, logger="dashboard.jobs"):
+        app = make_serving_app(REDIS_URL=url)
+    assert isinstance(app._background_manager, DiskcacheManager)
+    assert "Redis is unreachable" in caplog.text
+    client = app.server.test_client()
+    assert client.get("/").status_code == 200
+    assert client.get("/_dash-layout").status_code == 200
+    assert "unreachable at start" in client.get("/readyz").get_json()["jobs"]["detail"]
+
+
+def test_celery_manager_with_redis(make_serving_app, redis_url):
+    import redis
+
+    app = make_serving_app(REDIS_URL=redis_url, EXPORT_TIME_LIMIT=30)
+    manager = app._background_manager
+    assert isinstance(manager, CeleryManager)
+    assert manager.handle.conf.task_soft_time_limit == 30
+    assert manager.handle.conf.task_time_limit > 30
+    assert redis.Redis.from_url(redis_url).ping()
+    ready = app.server.test_client().get("/readyz").get_json()
+    assert ready["jobs"] == {"ok": True, "detail": "redis: ok"}
+
+
+def test_celery_queue_length_limit(redis_url):
+    import redis
+
+    config = load_config({"REDIS_URL": redis_url, "EXPORT_QUEUE_LENGTH": "2"})
+    manager = jobs.make_background_manager(config)
+    assert not jobs.queue_full(config, manager)
+    redis.Redis.from_url(redis_url).rpush(jobs.EXPORT_QUEUE, "a", "b")
+    assert jobs.queue_depth(config, manager) == 2
+    assert jobs.queue_full(config, manager)
+
+
+def test_celery_worker_answers(celery_worker):
+    _process, url = celery_worker
+    app = jobs.make_celery(load_config({"REDIS_URL": url}))
+    replies = app.control.ping(timeout=5)
+    assert replies, "no Celery worker answered ping"
+    registered = app.control.inspect(timeout=5).registered() or {}
+    # The worker imported the Dash app, so background callbacks (if any) are tasks there.
+    assert registered
+
+
+# --- export slots -------------------------------------------------------------------------
+
+
+def test_export_slot_refuses_when_queue_full(tmp_path):
+    config = load_config({"CACHE_DIR": str(tmp_path), "EXPORT_QUEUE_LENGTH": "1"})
+    with jobs.export_slot(config):
+        assert jobs.queue_depth(config) == 1
+        assert jobs.queue_full(config)
+        with pytest.raises(jobs.ServerBusy, match="Server busy"):
+            with jobs.export_slot(config):
+                pass
+    assert jobs.queue_depth(config) == 0
+
+
+def test_export_slot_waits_for_concurrency(tmp_path):
+    config = load_config({"CACHE_DIR": str(tmp_path), "EXPORT_QUEUE_LENGTH": "4",
+                          "EXPORT_CONCURRENCY": "1"})
+    order: list[str] = []
+    waits: list[int] = []
+
+    def second():
+        with jobs.export_slot(config, on_wait=waits.append):
+            order.append("second")
+
+    with jobs.export_slot(config):
+        thread = threading.Thread(target=second)
+        thread.start()
+        time.sleep(0.6)
+        order.append("first")
+    thread.join(10)
+    assert order == ["first", "second"]
+    assert waits and waits[0] == 1
+
+
+def test_dead_process_slot_is_released(tmp_path):
+    config = load_config({"CACHE_DIR": str(tmp_path), "EXPORT_QUEUE_LENGTH": "1"})
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    folder = tmp_path / "export-slots"
+    folder.mkdir()
+    (folder / f"run-{dead.pid}-gone.slot").touch()
+    assert not jobs.queue_full(config)
+    assert not list(folder.glob("*.slot"))
+
+
+def test_export_time_limit(tmp_path):
+    config = load_config({"CACHE_DIR": str(tmp_path), "EXPORT_TIME_LIMIT": "5"})
+    object.__setattr__(config, "export_time_limit_s", 1)  # below the configurable minimum
+    started = time.monotonic()
+    with pytest.raises(jobs.ExportTimeout):
+        with jobs.export_slot(config):
+            time.sleep(5)
+    assert time.monotonic() - started < 3
+    assert jobs.queue_depth(config) == 0
