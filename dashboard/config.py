@@ -34,7 +34,7 @@ class Config:
     cache_dir: Path = PROJECT_ROOT / "cache"
     export_dir: Path = PROJECT_ROOT / "cache" / "exports"
     # Above this many incident points in view, older periods are drawn pre-summed per cell.
-    point_threshold: int = 20_000
+    point_threshold: int = 5_000
     export_time_limit_s: int = 120
     export_queue_length: int = 8
     export_concurrency: int = 1
@@ -83,7 +83,7 @@ def load_config(env: Mapping[str, str] | None = None, **overrides) -> Config:
         redis_url=env.get("REDIS_URL") or None,
         cache_dir=cache_dir,
         export_dir=Path(env.get("EXPORT_DIR") or cache_dir / "exports"),
-        point_threshold=_int(env, "POINT_THRESHOLD", 20_000, 100, 10_000_000),
+        point_threshold=_int(env, "POINT_THRESHOLD", 5_000, 100, 10_000_000),
         export_time_limit_s=_int(env, "EXPORT_TIME_LIMIT", 120, 5, 3600),
         export_queue_length=_int(env, "EXPORT_QUEUE_LENGTH", 8, 1, 1000),
         export_concurrency=_int(env, "EXPORT_CONCURRENCY", 1, 1, 16),

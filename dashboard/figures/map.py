@@ -1,0 +1,237 @@
+"""The incident map: the base figure the browser animates, and the static figure for exports.
+
+The base figure holds the context layers for the view's day and the incident traces with EMPTY
+arrays; assets/timeline.js fills those per timeline step from the payload (no server round
+trip). Drawing order, bottom to top: context, then incident cells, halos, outlines, points, so
+points stay on top. Each trace's `meta` names its role ("incident-points", "ctx-zones-0",
+…): the browser finds traces by it, not by position (plotly.py drops `uid` when serialising).
+Legend entries for categories, marker size and halos are one-null-point traces (they cost no
+render time). Pure functions: nothing from dash, no globals read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import plotly.graph_objects as go
+
+from dashboard.data.model import CATEGORIES, Dataset
+from dashboard.figures.map_context import (
+    control_as_reported,
+    control_traces,
+    place_traces,
+    route_status_on,
+    route_traces,
+    zone_traces,
+    zones_in_force,
+)
+from dashboard.figures.palette import (
+    CATEGORY_COLOURS,
+    UNREPORTED_OUTLINE,
+    map_style,
+    map_surface,
+)
+from dashboard.filters import dataset_days
+from dashboard.i18n import category_label, gettext, ngettext
+from dashboard.timeline import (
+    SIZE_UNREPORTED_PX,
+    build_timeline_payload,
+    marker_sizes,
+    slice_for_view,
+)
+from dashboard.view import View
+
+ROLE_CELLS, ROLE_HALOS = "incident-cells", "incident-halos"
+ROLE_OUTLINES, ROLE_POINTS = "incident-outlines", "incident-points"
+# Cells are a Scattermap of cell centres sized by sqrt(count): measured as fast as a
+# densitymap whose z changes, and it reads as counts (hover gives the number).
+CELL_MIN_PX, CELL_MAX_PX = 6.0, 34.0
+_SIZE_SAMPLES = (1, 10, 100, 1000)
+
+
+def view_day(dataset: Dataset, view: View) -> dt.date:
+    """The day the view shows: `view.date`, or the dataset's last day when that is None."""
+    return view.date or dataset_days(dataset.incidents)[1]
+
+
+def context_signature(dataset: Dataset, view: View, lang: str | None = None) -> tuple:
+    """What the base figure depends on. Equal signatures mean the same base figure, so the app
+    rebuilds it only when this changes (not on every timeline step)."""
+    day = view_day(dataset, view)
+    zones = tuple(str(z) for z in zones_in_force(dataset, day).get("zone_id", []))
+    routes = tuple(sorted((k, str(r["status"])) for k, r in route_status_on(dataset, day).items()))
+    chosen = control_as_reported(dataset, day)
+    control = tuple(zip(chosen.get("place_id", []), chosen.get("control", []),
+                        (str(x) for x in chosen.get("as_of", [])), strict=True))
+    return (lang or view.lang, view.theme, view.basemap, view.map_view(), zones, routes, control)
+
+
+def _legend_entry(name: str, colour: str, group: str, title: str | None = None,
+                  size: float = 10, role: str | None = None) -> dict:
+    entry = dict(type="scattermap", lat=[None], lon=[None], mode="markers", name=name,
+                 legendgroup=group, marker={"color": colour, "size": size}, hoverinfo="skip",
+                 meta=role)
+    if title:
+        entry["legendgrouptitle"] = {"text": title}
+    return entry
+
+
+def _legend_traces(lang: str, theme: str, max_killed: float) -> list[dict]:
+    surface = map_surface(theme)
+    traces = []
+    for i, cat in enumerate(CATEGORIES):
+        colours = CATEGORY_COLOURS[cat]
+        label = category_label(cat, lang)
+        if colours["ring"]:
+            label = gettext("{label} (ringed marker)", lang, label=label)
+        title = gettext("Incidents by category", lang) if i == 0 else None
+        traces.append(_legend_entry(label, colours["fill"], "categories", role=f"legend-{cat}",
+                                    title=title))
+    samples = [k for k in _SIZE_SAMPLES if k <= max(max_killed, 1)]
+    sizes = marker_sizes(np.array(samples, dtype="float64"), max(max_killed, 1))
+    for i, (k, size) in enumerate(zip(samples, sizes, strict=True)):
+        traces.append(_legend_entry(
+            ngettext("{n} killed", "{n} killed", k, lang), surface["muted"], "size",
+            size=float(size), role=f"legend-size-{k}",
+            title=gettext("Marker size: killed (best estimate)", lang) if i == 0 else None))
+    traces.append(_legend_entry(gettext("killed not reported (small, grey ring)", lang),
+                                UNREPORTED_OUTLINE, "size", size=SIZE_UNREPORTED_PX + 4,
+                                role="legend-size-unreported"))
+    traces.append(dict(type="scattermap", meta="legend-halo", lat=[None], lon=[None],
+                       mode="lines", fill="toself", fillcolor=surface["halo_fill"],
+                       line={"color": surface["halo_line"], "width": 1}, hoverinfo="skip",
+                       name=gettext("Halo: location precision (radius)", lang)))
+    return traces
+
+
+def _incident_traces(lang: str, theme: str) -> list[dict]:
+    surface = map_surface(theme)
+    cells_hover = gettext("{n} earlier events, summed per cell", lang, n="%{text}")
+    return [
+        dict(type="scattermap", meta=ROLE_CELLS, mode="markers", lat=[], lon=[], text=[],
+             name=gettext("Aggregated: older periods summed per cell", lang), showlegend=False,
+             marker={"color": surface["cells"], "size": [], "opacity": 0.55},
+             hovertemplate=cells_hover + "<extra></extra>"),
+        dict(type="scattermap", meta=ROLE_HALOS, mode="lines", fill="toself", lat=[], lon=[],
+             fillcolor=surface["halo_fill"], line={"color": surface["halo_line"], "width": 1},
+             hoverinfo="skip", showlegend=False),
+        dict(type="scattermap", meta=ROLE_OUTLINES, mode="markers", lat=[], lon=[],
+             marker={"color": [], "size": []}, hoverinfo="skip", showlegend=False),
+        dict(type="scattermap", meta=ROLE_POINTS, mode="markers", lat=[], lon=[], customdata=[],
+             hovertext=[], hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
+             name=gettext("Incidents", lang), marker={"color": [], "size": []}),
+    ]
+
+
+def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
+                    lang: str = "en") -> go.Figure:
+    """The base map figure for `view`: offline inline style (or the chosen tile basemap),
+    context layers for the view's day (all of them: switching one off is the browser's job),
+    and empty incident traces plus legend entries. `payload` (timeline.build_timeline_payload)
+    fixes the size and cell scales; without it they come from the dataset."""
+    day = view_day(dataset, view)
+    theme, surface = view.theme, map_surface(view.theme)
+    if payload is not None:
+        max_killed = payload["meta"]["max_killed"]
+        cell_max = (payload.get("cells") or {}).get("max_count", 1)
+    else:
+        killed = dataset.incidents["killed_best"].astype("Float64")
+        max_killed = float(killed.max()) if killed.notna().any() else 0.0
+        cell_max = 1
+    data = [*zone_traces(dataset, day, lang), *route_traces(dataset, day, lang),
+            *control_traces(dataset, day, lang, theme), *place_traces(dataset, lang, theme),
+            *_incident_traces(lang, theme), *_legend_traces(lang, theme, max_killed)]
+    lat, lon, zoom = view.map_view()
+    uirevision = f"map:{lat:.4f},{lon:.4f},{zoom:.2f}"  # constant across timeline steps
+    timeline_meta = {
+        "lang": lang, "ink": surface["ink"], "unreported": UNREPORTED_OUTLINE,
+        "labels": [category_label(c, lang) for c in CATEGORIES],
+        "strings": {
+            "killed": gettext("{n} killed (best estimate)", lang),
+            "unreported": gettext("killed: not reported", lang),
+            "capped": gettext("Showing {shown} of {total} incidents (capped)", lang),
+        },
+        "cell_min_px": CELL_MIN_PX, "cell_max_px": CELL_MAX_PX, "cell_max": cell_max,
+    }
+    layout = dict(
+        map={"style": map_style(theme, view.basemap), "center": {"lat": lat, "lon": lon},
+             "zoom": zoom, "uirevision": uirevision},
+        uirevision=uirevision, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        paper_bgcolor=surface["background"], font={"color": surface["text"]},
+        showlegend=True,
+        legend={"itemclick": False, "itemdoubleclick": False,
+                "itemsizing": "trace", "x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top",
+                "bgcolor": surface["background"], "bordercolor": surface["muted"],
+                "borderwidth": 1, "font": {"color": surface["text"]}},
+        hoverlabel={"bgcolor": surface["background"], "font": {"color": surface["text"]}},
+        meta={"timeline": timeline_meta, "day": day.isoformat()},
+    )
+    return go.Figure(data=data, layout=layout)
+
+
+def _nan_to_none(values: np.ndarray) -> list:
+    return [None if v != v else float(v) for v in values]  # NaN != NaN: a gap between rings
+
+
+def apply_slice(fig: go.Figure, view_slice: dict, layers: frozenset[str]) -> go.Figure:
+    """`fig` (a base figure) with the slice's arrays in place, as timeline.js `render` does:
+    context layers not in `layers` are dropped; incident traces get the slice's arrays."""
+    settings = fig.layout.meta["timeline"]
+    kept = []
+    for trace in fig.data:
+        role = trace.meta if isinstance(trace.meta, str) else ""
+        if role.startswith("ctx-") and role.split("-")[1] not in layers:
+            continue
+        kept.append(trace.to_plotly_json())
+    for trace in kept:
+        role = trace.get("meta")
+        if role == ROLE_POINTS:
+            pts = view_slice["points"]
+            trace.update(lat=pts["lat"].tolist(), lon=pts["lon"].tolist(),
+                         customdata=pts["customdata"].tolist(), hovertext=pts["hovertext"],
+                         showlegend=view_slice["capped"],
+                         marker={**trace["marker"], "color": pts["color"],
+                                 "size": pts["size"].tolist()})
+            if view_slice["capped"]:
+                trace["name"] = settings["strings"]["capped"].format(
+                    shown=view_slice["shown"], total=view_slice["total"])
+        elif role == ROLE_OUTLINES:
+            ol = view_slice["outlines"]
+            trace.update(lat=ol["lat"].tolist(), lon=ol["lon"].tolist(),
+                         marker={**trace["marker"], "color": ol["color"],
+                                 "size": ol["size"].tolist()})
+        elif role == ROLE_HALOS:
+            trace.update(lat=_nan_to_none(view_slice["halos"]["lat"]),
+                         lon=_nan_to_none(view_slice["halos"]["lon"]))
+        elif role == ROLE_CELLS and view_slice["cells"] is not None:
+            cells = view_slice["cells"]
+            nonzero = cells["z"] > 0
+            z = cells["z"][nonzero]
+            span = settings["cell_max_px"] - settings["cell_min_px"]
+            size = settings["cell_min_px"] + span * np.sqrt(z / max(settings["cell_max"], 1))
+            trace.update(lat=cells["lat"][nonzero].tolist(), lon=cells["lon"][nonzero].tolist(),
+                         text=z.tolist(), showlegend=True,
+                         marker={**trace["marker"], "size": size.tolist()})
+    return go.Figure(data=kept, layout=fig.layout)
+
+
+def make_static_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
+                           lang: str = "en") -> go.Figure:
+    """The picture the browser shows for `view` (base figure + Python slice), for exports."""
+    first, last = dataset_days(dataset.incidents)
+    if payload is None:
+        payload = build_timeline_payload(dataset.incidents, first, last)
+    day = view_day(dataset, view)
+    base = make_map_figure(dataset, dataclasses.replace(view, date=day), payload, lang)
+    first_day = dt.date.fromisoformat(payload["meta"]["first_day"])
+    settings = base.layout.meta["timeline"]
+    view_slice = slice_for_view(payload, dataclasses.replace(view, lang=lang),
+                                (day - first_day).days, ink=settings["ink"],
+                                unreported=settings["unreported"])
+    return apply_slice(base, view_slice, view.layers)
+
+
+__all__ = ["apply_slice", "context_signature", "make_map_figure", "make_static_map_figure",
+           "view_day"]

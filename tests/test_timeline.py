@@ -1,0 +1,201 @@
+"""Timeline payload and slicing: encoding round trip, inclusive windows, layers, aggregation,
+and (when node is installed) that assets/timeline.js slices exactly like the Python mirror."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard.data.model import CATEGORIES, INCIDENT_COLUMNS
+from dashboard.i18n import category_label
+from dashboard.timeline import (
+    build_timeline_payload,
+    decode_array,
+    encode_array,
+    select_positions,
+    slice_for_view,
+)
+from dashboard.view import DEFAULT_LAYERS, View
+
+DAY0 = dt.date(2016, 4, 22)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def frame(rows: list[dict]) -> gpd.GeoDataFrame:
+    """An incident frame with every INCIDENT_COLUMN; rows give start/end day offsets etc."""
+    n = len(rows)
+    data = {c: pd.Series([None] * n).astype(t) for c, t in INCIDENT_COLUMNS.items()}
+    df = pd.DataFrame(data)
+    for i, row in enumerate(rows):
+        start = pd.Timestamp(DAY0) + pd.Timedelta(days=row.get("start", 0))
+        df.loc[i, "id"] = f"T{i:03d}"
+        df.loc[i, "dataset"] = row.get("dataset", "curated")
+        df.loc[i, "date_start"] = start
+        df.loc[i, "date_end"] = start + pd.Timedelta(days=row.get("span", 0))
+        df.loc[i, "category"] = row.get("category", "air_raid")
+        df.loc[i, "lat"] = row.get("lat", 36.2 + 0.001 * i)
+        df.loc[i, "lon"] = row.get("lon", 37.15)
+        df.loc[i, "geo_precision"] = row.get("geo_precision", 1)
+        df.loc[i, "killed_best"] = row.get("killed", pd.NA)
+        df.loc[i, "place_en"] = df.loc[i, "place_fr"] = f"Place {i}"
+    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
+
+
+def random_frame(n: int, days: int, seed: int = 3) -> gpd.GeoDataFrame:
+    rng = np.random.default_rng(seed)
+    return frame([{"start": int(rng.integers(0, days)), "span": int(rng.integers(0, 3)),
+                   "category": CATEGORIES[int(rng.integers(0, len(CATEGORIES)))],
+                   "lat": float(rng.uniform(35, 37)), "lon": float(rng.uniform(36, 38)),
+                   "killed": int(rng.integers(0, 20)) if rng.random() < 0.7 else pd.NA}
+                  for _ in range(n)])
+
+
+@pytest.mark.parametrize("dtype", ["f4", "f8", "i1", "u1", "i2", "u2", "i4", "u4"])
+def test_encode_decode_round_trip(dtype):
+    values = np.arange(-3, 50).astype(dtype) if dtype[0] != "u" else np.arange(50).astype(dtype)
+    spec = encode_array(values, dtype)
+    assert set(spec) == {"dtype", "bdata"} and isinstance(spec["bdata"], str)
+    np.testing.assert_array_equal(decode_array(spec), values)
+
+
+def test_payload_arrays_match_the_frame_and_are_sorted_by_start():
+    inc = frame([{"start": 5, "killed": 3}, {"start": 1, "span": 2}, {"start": 3, "lat": np.nan}])
+    payload = build_timeline_payload(inc, DAY0, DAY0 + dt.timedelta(days=16))
+    json.dumps(payload)  # JSON-serialisable
+    a = {k: decode_array(v) for k, v in payload["arrays"].items()}
+    assert payload["meta"]["n"] == 2  # the unmapped row is left out
+    np.testing.assert_array_equal(a["row"], [1, 0])
+    np.testing.assert_array_equal(a["start"], [1, 5])
+    np.testing.assert_array_equal(a["end"], [3, 5])
+    np.testing.assert_allclose(a["lat"], inc["lat"].to_numpy()[[1, 0]].astype("float32"))
+    assert np.isnan(a["killed"][0]) and a["killed"][1] == 3
+    assert a["start"].dtype == np.int16 and a["category"].dtype == np.uint8
+    assert payload["meta"]["aggregate"] is False and payload["cells"] is None
+    assert payload["hover"]["en"][1].startswith("27 Apr 2016 · Air raid · Place 0 · 3 killed")
+
+
+def view(day_window: str = "cumulative", layers=DEFAULT_LAYERS) -> View:
+    return View(window=day_window, layers=frozenset(layers))
+
+
+def shown_rows(payload, v: View, day: int) -> list[int]:
+    return sorted(slice_for_view(payload, v, day)["points"]["customdata"].tolist())
+
+
+def test_windows_are_inclusive_at_both_ends():
+    inc = frame([{"start": 2, "span": 2}, {"start": 0}, {"start": 4}])
+    payload = build_timeline_payload(inc, DAY0, DAY0 + dt.timedelta(days=10))
+    assert shown_rows(payload, view("day"), 1) == []
+    assert shown_rows(payload, view("day"), 2) == [0]
+    assert shown_rows(payload, view("day"), 4) == [0, 2]  # last day of the span, start of E2
+    assert shown_rows(payload, view("day"), 5) == []
+    assert shown_rows(payload, view("cumulative"), 0) == [1]
+    assert shown_rows(payload, view("cumulative"), 2) == [0, 1]
+    assert shown_rows(payload, view("cumulative"), 9) == [0, 1, 2]
+
+
+def test_layers_leave_out_categories_and_inactive_datasets():
+    inc = frame([{"category": "air_raid"}, {"category": "shelling"},
+                 {"category": "air_raid", "dataset": "ucdp"}])
+    payload = build_timeline_payload(inc, DAY0, DAY0)
+    assert shown_rows(payload, view(), 0) == [0, 1]
+    assert shown_rows(payload, view(layers=DEFAULT_LAYERS | {"data:ucdp"}), 0) == [0, 1, 2]
+    assert shown_rows(payload, view(layers=DEFAULT_LAYERS - {"shelling"}), 0) == [0]
+
+
+def test_cumulative_switches_to_cells_above_the_threshold():
+    inc = random_frame(400, 40)
+    payload = build_timeline_payload(inc, DAY0, DAY0 + dt.timedelta(days=39), point_threshold=50)
+    assert payload["meta"]["aggregate"] is True
+    start = pd.to_datetime(inc["date_start"]).dt.date
+    early = slice_for_view(payload, view(), 2)  # few events yet: points only
+    assert not early["aggregated"] and early["cells"] is None
+    layers = DEFAULT_LAYERS - {"truce"}
+    for day in (10, 25, 39):
+        s = slice_for_view(payload, view(layers=layers), day)
+        assert s["aggregated"]
+        rows = s["points"]["customdata"]
+        expected = [i for i in range(len(inc)) if (start[i] - DAY0).days <= day
+                    and inc["category"][i] != "truce"]
+        # Nothing the window hides is a point; points + cells account for every event.
+        assert set(rows) <= set(expected)
+        assert all(day - 6 <= (start[i] - DAY0).days <= day for i in rows)
+        assert len(rows) <= 50
+        assert s["in_cells"] + s["shown"] == s["total"] == len(expected)
+        assert int(s["cells"]["z"].sum()) == s["in_cells"]
+
+
+def test_day_window_caps_points_and_says_so():
+    inc = frame([{"start": 1}] * 12)
+    payload = build_timeline_payload(inc, DAY0, DAY0 + dt.timedelta(days=2), point_threshold=5)
+    s = slice_for_view(payload, view("day"), 1)
+    assert s["capped"] and s["shown"] == 5 and s["total"] == 12 and s["cells"] is None
+
+
+def test_halos_only_when_switched_on():
+    inc = frame([{"start": 0}, {"start": 0, "geo_precision": 2}])
+    payload = build_timeline_payload(inc, DAY0, DAY0)
+    on = slice_for_view(payload, view(), 0)["halos"]
+    assert np.isnan(on["lat"]).sum() == 2  # two rings, each closed by a gap
+    off = slice_for_view(payload, view(layers=DEFAULT_LAYERS - {"halos"}), 0)["halos"]
+    assert len(off["lat"]) == 0
+
+
+def test_slice_accepts_a_frame():
+    inc = frame([{"start": 0}, {"start": 3}])
+    assert slice_for_view(inc, view(), 3)["shown"] == 2
+
+
+def test_select_positions_is_a_prefix_in_cumulative_mode():
+    inc = random_frame(120, 20)
+    payload = build_timeline_payload(inc, DAY0, DAY0 + dt.timedelta(days=19))
+    a = {k: decode_array(v) for k, v in payload["arrays"].items()}
+    sel = select_positions(payload, a, DEFAULT_LAYERS, "cumulative", 7)
+    np.testing.assert_array_equal(sel["points"], np.arange(int((a["start"] <= 7).sum())))
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
+@pytest.mark.parametrize("hover_strings_max", [5_000, 10])  # 10: the browser writes hover lines
+def test_javascript_slice_matches_python(monkeypatch, hover_strings_max):
+    monkeypatch.setattr("dashboard.timeline.HOVER_STRINGS_MAX", hover_strings_max)
+    inc = random_frame(300, 30, seed=5)
+    inc.loc[inc.index[::7], "dataset"] = "ucdp"
+    payload = build_timeline_payload(inc, DAY0, DAY0 + dt.timedelta(days=29), point_threshold=40)
+    cases = [("cumulative", 3, DEFAULT_LAYERS), ("cumulative", 29, DEFAULT_LAYERS),
+             ("cumulative", 20, DEFAULT_LAYERS - {"shelling"} | {"data:ucdp"}),
+             ("day", 12, DEFAULT_LAYERS), ("day", 12, DEFAULT_LAYERS - {"halos"})]
+    script = """
+        global.window = {};
+        require(process.argv[1]);
+        const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+        const tl = window.dash_clientside.timeline;
+        const out = input.cases.map(([w, d, layers]) => {
+            const s = tl.slice(input.payload, d, w, layers, {lang: 'en', labels: input.labels});
+            return {rows: s.points.customdata, size: s.points.size, color: s.points.color,
+                    cells: s.cells ? Array.from(s.cells.z) : null, halos: s.halos.lat.length,
+                    capped: s.capped, total: s.total, hover: s.points.hovertext};
+        });
+        process.stdout.write(JSON.stringify(out));
+    """
+    data = {"payload": payload, "cases": [[w, d, sorted(layers)] for w, d, layers in cases],
+            "labels": [category_label(c, "en") for c in CATEGORIES]}
+    result = subprocess.run(["node", "-e", script, str(ROOT / "assets" / "timeline.js")],
+                            input=json.dumps(data), capture_output=True, text=True, timeout=60,
+                            check=True)
+    for (window, day, layers), js in zip(cases, json.loads(result.stdout), strict=True):
+        py = slice_for_view(payload, View(window=window, layers=frozenset(layers)), day)
+        assert js["rows"] == py["points"]["customdata"].tolist()
+        np.testing.assert_allclose(js["size"], py["points"]["size"], rtol=1e-5)
+        assert js["color"] == py["points"]["color"]
+        assert js["hover"] == py["points"]["hovertext"]
+        assert js["halos"] == len(py["halos"]["lat"])
+        assert (js["capped"], js["total"]) == (py["capped"], py["total"])
+        assert js["cells"] == (None if py["cells"] is None else py["cells"]["z"].tolist())
