@@ -107,18 +107,26 @@
 
       speed: function (s) { return Math.round(1000 / (s || 1)); },
 
-      navigate: function (lang, _themeClicks, _modeClicks, basics) {
+      navigate: function (lang, themeClicks, modeClicks, basics) {
+        // Fires also when a new page inserts these controls: act only on a real change.
+        if (!basics) { return noUpdate(); }
         var params = new URLSearchParams(window.location.search);
-        var defaults = (basics && basics.defaults) || {};
+        var defaults = basics.defaults || {};
         var trig = triggeredId();
-        if (trig === "lang-select") { setParam(params, "lang", lang, defaults); }
-        if (trig === "theme-toggle") {
+        var changed = false;
+        if (trig === "lang-select" && lang && lang !== basics.lang) {
+          setParam(params, "lang", lang, defaults);
+          changed = true;
+        }
+        if (trig === "theme-toggle" && themeClicks) {
           setParam(params, "theme", basics.theme === "dark" ? "light" : "dark", defaults);
+          changed = true;
         }
-        if (trig === "mode-toggle") {
+        if (trig === "mode-toggle" && modeClicks) {
           setParam(params, "mode", basics.mode === "present" ? "explore" : "present", defaults);
+          changed = true;
         }
-        return queryString(params);
+        return changed ? queryString(params) : noUpdate();
       },
 
       applyDocument: function (basics) {
@@ -147,8 +155,9 @@
         var params = new URLSearchParams(window.location.search);
         if (day !== null && day !== undefined && days[day]) { params.set("date", days[day].iso); }
         setParam(params, "window", win, defaults);
-        setParam(params, "layers", encodeLayers(flatLayers([cats, ctx, data]), basics.layer_order),
-                 defaults);
+        // Categories absent from the data have no switch; they count as on, as by default.
+        var layers = flatLayers([cats, ctx, data, basics.implicit_layers]);
+        setParam(params, "layers", encodeLayers(layers, basics.layer_order), defaults);
         setParam(params, "basemap", basemap, defaults);
         setParam(params, "preset", preset, defaults);
         setParam(params, "center", mapView.center, defaults);

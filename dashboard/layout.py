@@ -34,14 +34,9 @@ def app_shell() -> html.Div:
         children=[
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.PAYLOAD_STORE, data=runtime.payload),
-            dcc.Store(id=ids.BASE_MAP_STORE),
             dcc.Store(id=ids.DAYS_STORE),
             dcc.Store(id=ids.VIEW_STORE),
-            # Small browser-side state: written by clientside callbacks (see assets/app.js).
             dcc.Store(id="dom-sync"),
-            dcc.Store(id="url-sync"),
-            dcc.Store(id="selected-incident"),
-            dcc.Store(id="zone-signature"),
             html.A(_t("Skip to the map", "en"), href="#map-section", className="skip-link"),
             html.Div(id="page", children=html.P("…", className="loading")),
         ],
@@ -83,7 +78,16 @@ def build_page(
                                 n=len(runtime.incidents), rejected=rejected)),
                 html.Ul([html.Li(str(p)) for p in runtime.problems[:50]]),
             ]))
+    stores = [
+        dcc.Store(id=ids.BASE_MAP_STORE, data=base_map),
+        # Small browser-side state, written by clientside callbacks (see assets/app.js). They
+        # live in the page, not the shell, so every input of a callback appears at once.
+        dcc.Store(id="url-sync"),
+        dcc.Store(id="selected-incident", data=view.incident),
+        dcc.Store(id="zone-signature"),
+    ]
     return [
+        *stores,
         make_header(view),
         html.Div(notice_children, id=ids.NOTICE, className="notices"),
         html.Main(

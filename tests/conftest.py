@@ -7,12 +7,24 @@ import shutil
 
 import pytest
 
+# Redis and Celery fixtures (a real redis-server on a free loopback port).
+pytest_plugins = ["tests.conftest_redis"]
+
 
 def pytest_setup_options():
     """Chrome options for dash[testing]'s webdriver (selenium 4.2 uses /usr/bin/chromedriver)."""
     from selenium.webdriver.chrome.options import Options
 
-    options = Options()
+    class KeepLogPrefs(Options):
+        """dash[testing] resets the log preferences to severe browser logs only; keep ours
+        (every console level, and the network log that proves no request leaves the host)."""
+
+        def set_capability(self, name, value):
+            if name == "goog:loggingPrefs" and "performance" in self._caps.get(name, {}):
+                return
+            super().set_capability(name, value)
+
+    options = KeepLogPrefs()
     for arg in ("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--window-size=1280,1000", "--disable-background-networking",
                 "--disable-component-update", "--no-first-run", "--disable-sync",

@@ -132,8 +132,7 @@ def test_plain_http_is_not_redirected(client):
 
 
 def test_https_forcing_is_configurable(make_serving_app, monkeypatch):
-    monkeypatch.setenv("FORCE_HTTPS", "1")
-    response = make_serving_app().server.test_client().get("/healthz", base_url="http://example")
+    response = make_serving_app(FORCE_HTTPS=1).server.test_client().get("/healthz", base_url="http://example")
     assert response.status_code in (301, 302)
     assert response.headers["Location"].startswith("https://")
 

@@ -3,8 +3,7 @@ and the map's base figure (basemap, preset, context layers)."""
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
+from urllib.parse import urlencode
 
 from dash import ClientsideFunction, Input, Output, State, no_update
 
@@ -12,24 +11,48 @@ from dashboard import ids
 from dashboard.callbacks.timeline import LAYER_INPUTS
 from dashboard.figures.charts import make_daily_chart
 from dashboard.figures.map import make_map_figure
+from dashboard.filters import clamp_date
 from dashboard.runtime import get_runtime
+from dashboard.state import decode_view, is_known_layer, ordered_layers
 from dashboard.view import View
 
 
+def _text(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def day_iso(day_index, days) -> str | None:
+    """The ISO date of a slider position, or None when either is malformed."""
+    if isinstance(day_index, bool) or not isinstance(day_index, int) or not isinstance(days, list):
+        return None
+    if not 0 <= day_index < len(days) or not isinstance(days[day_index], dict):
+        return None
+    return _text(days[day_index].get("iso"))
+
+
 def view_from_controls(day_index, days, basics, layers=(), **changes) -> View:
-    """A View from the page's controls (the URL is written by the browser from the same)."""
+    """A View from the page's controls, read through the URL codec so that whatever a request
+    carries (a tampered payload included) becomes a valid View: bad values fall back."""
     runtime = get_runtime()
-    date = None
-    if isinstance(day_index, int) and days and 0 <= day_index < len(days):
-        date = dt.date.fromisoformat(days[day_index]["iso"])
-    basics = basics or {}
-    view = View(date=date, lang=basics.get("lang", "en"), theme=basics.get("theme", "light"),
-                mode=basics.get("mode", "explore"))
-    chosen = frozenset(x for group in layers for x in (group or []))
-    view = dataclasses.replace(view, layers=chosen, **changes)
-    if view.date is None:
-        view = dataclasses.replace(view, date=runtime.last_day)
-    return view
+    basics = basics if isinstance(basics, dict) else {}
+    raw = {
+        "date": day_iso(day_index, days),
+        "lang": _text(basics.get("lang")),
+        "theme": _text(basics.get("theme")),
+        "mode": _text(basics.get("mode")),
+    }
+    if layers:
+        chosen = [x for group in layers if isinstance(group, list) for x in group
+                  if isinstance(x, str)]
+        raw["layers"] = ",".join(ordered_layers(frozenset(x for x in chosen if is_known_layer(x))))
+    for key, value in changes.items():
+        raw[KEY_FOR_FIELD.get(key, key)] = _text(value)
+    query = urlencode({k: v for k, v in raw.items() if v is not None})
+    view, _rejected = decode_view(query)
+    return clamp_date(view, runtime.first_day, runtime.last_day)
+
+
+KEY_FOR_FIELD = {"chart_group": "chart"}
 
 
 def register(app) -> None:
@@ -80,12 +103,13 @@ def register(app) -> None:
         State(ids.DAYS_STORE, "data"),
         State(ids.VIEW_STORE, "data"),
         State(ids.LAYER_CHECKLIST, "value"),
+        prevent_initial_call=True,
     )
     def _base_map(basemap, preset, context, _signature, day_index, days, basics, categories):
         if not days:
             return no_update
         view = view_from_controls(day_index, days, basics, (categories, context),
-                                  basemap=basemap or "none", preset=preset or "aleppo")
+                                  basemap=basemap, preset=preset)
         runtime = get_runtime()
         return make_map_figure(runtime.dataset, view, runtime.payload, view.lang)
 
@@ -103,6 +127,6 @@ def register(app) -> None:
         if not days:
             return no_update
         view = view_from_controls(day_index, days, basics, (categories, data_layers),
-                                  chart_group=group or "side")
+                                  chart_group=group)
         runtime = get_runtime()
         return make_daily_chart(runtime.incidents, view, runtime.first_day, runtime.last_day)

@@ -7,6 +7,7 @@ from dash import Input, Output, State, no_update
 from dashboard import ids
 from dashboard.components.details import render_details
 from dashboard.runtime import get_runtime
+from dashboard.view import LANGS
 
 
 def incident_row_from_click(click_data) -> int | None:
@@ -16,8 +17,10 @@ def incident_row_from_click(click_data) -> int | None:
         row = point["customdata"]
         if isinstance(row, list):
             row = row[0]
+        if isinstance(row, bool) or not isinstance(row, int | float | str):
+            return None
         row = int(row)
-    except (KeyError, IndexError, TypeError, ValueError):
+    except (KeyError, IndexError, TypeError, ValueError, OverflowError):
         return None
     return row if 0 <= row < len(get_runtime().incidents) else None
 
@@ -37,6 +40,7 @@ def register(app) -> None:
         if row is None:
             return no_update, no_update
         runtime = get_runtime()
-        lang = (basics or {}).get("lang", "en")
+        lang = basics.get("lang") if isinstance(basics, dict) else "en"
+        lang = lang if lang in LANGS else "en"
         record = runtime.incidents.iloc[row]
         return render_details(record, runtime.dataset, lang), str(record["id"])

@@ -9,6 +9,7 @@ from dash import Input, Output, html
 
 from dashboard import ids
 from dashboard.components.details import render_details
+from dashboard.data.model import CATEGORIES
 from dashboard.filters import clamp_date
 from dashboard.i18n import gettext as _t
 from dashboard.layout import build_page, page_stores
@@ -55,6 +56,8 @@ def render_page(search: str | None):
     basics["defaults"] = encoded_defaults()
     basics["layer_order"] = ordered_layers(View().layers)
     basics["incident"] = view.incident
+    present = set(runtime.incidents["category"].dropna().astype(str))
+    basics["implicit_layers"] = sorted((view.layers & set(CATEGORIES)) - present)
     basics["scene"] = view.scene
     basics["scenes"] = len(scenes)
     return children, days, basics

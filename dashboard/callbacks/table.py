@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from dash import Input, Output, State, dcc, no_update
 
 from dashboard import ids
-from dashboard.callbacks.controls import view_from_controls
+from dashboard.callbacks.controls import day_iso, view_from_controls
 from dashboard.components.table import COLUMNS, MAX_TABLE_ROWS, table_rows
 from dashboard.filters import filter_incidents
 from dashboard.i18n import gettext as _t
@@ -49,10 +50,10 @@ def register(app) -> None:
     )
     def _rows(day_index, window, categories, data_layers, tab, days, basics):
         # Only while the table is on screen: timeline steps stay in the browser otherwise.
-        if tab != "table" or not days:
+        if tab != "table" or not isinstance(days, list) or not days:
             return no_update, no_update
         view = view_from_controls(day_index, days, basics, (categories, data_layers),
-                                  window=window or "cumulative")
+                                  window=window)
         frame = filter_incidents(get_runtime().incidents, view)
         rows = table_rows(frame, view.lang)
         count = _t("{shown} of {total} matching incidents", view.lang, shown=len(rows),
@@ -71,7 +72,10 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def _download(_clicks, shown, all_rows, days, day_index):
-        rows = shown if shown is not None else (all_rows or [])
-        rows = [r for r in rows if isinstance(r, dict)][:MAX_TABLE_ROWS]
-        day = days[day_index]["iso"] if days and isinstance(day_index, int) else "all"
+        rows = shown if isinstance(shown, list) else all_rows
+        rows = [r for r in rows if isinstance(r, dict)][:MAX_TABLE_ROWS] if isinstance(
+            rows, list) else []
+        day = day_iso(day_index, days) or "all"
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|all", day):
+            day = "all"
         return dcc.send_string(rows_to_csv(rows), f"aleppo-{day}-incidents.csv")

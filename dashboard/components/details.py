@@ -79,6 +79,24 @@ def _figure_items(incident_id: str, reports: pd.DataFrame, lang: str) -> list:
     return items
 
 
+def _control_items(place_id: str, dataset: Dataset, lang: str) -> list:
+    control = dataset.control
+    if not place_id or control.empty:
+        return []
+    items = []
+    for _, r in control[control["place_id"].astype("string") == place_id].iterrows():
+        text = f"{side_label(_text(r.get('control')), lang)}, "
+        text += _t("as reported on {date}", lang, date=format_date(r["as_of"], lang, "medium"))
+        if bool(r.get("inferred")):
+            text += f" ({_t('inferred', lang)})"
+        note = _localised(r, "note", lang)
+        sources = [li.children for li in _source_items(_text(r.get("source_ids")),
+                                                       dataset.sources, lang)]
+        items.append(html.Li([text, *([" — ", note] if note else []), html.Ul(
+            [html.Li(s) for s in sources], className="sources")]))
+    return items
+
+
 def render_details(row: pd.Series, dataset: Dataset, lang: str) -> list:
     """The details panel's children for one incident row."""
     iid = _text(row.get("id"))
@@ -122,6 +140,9 @@ def render_details(row: pd.Series, dataset: Dataset, lang: str) -> list:
         body += [html.H4(_t("Figures by reporter", lang)), html.Ul(figures),
                  html.P(_t("Figures are as reported, per reporter; they are not added up.", lang),
                         className="hint")]
+    control = _control_items(_text(row.get("place_id")), dataset, lang)
+    if control:
+        body += [html.H4(_t("Neighbourhood control (as reported)", lang)), html.Ul(control)]
     sources = _source_items(_text(row.get("source_ids")), dataset.sources, lang)
     if _text(row.get("source_text")):
         sources.append(html.Li(_text(row.get("source_text"))))

@@ -29,7 +29,7 @@ def make_header(view: View) -> html.Header:
                         title=_t("Switch presentation mode (key P)", lang),
                         n_clicks=0,
                     ),
-                    html.Label(_t("Language", lang), htmlFor=ids.LANG_SELECT, className="sr-label"),
+                    html.Span(_t("Language", lang), id="lang-select-label", className="sr-label"),
                     dcc.Dropdown(
                         id=ids.LANG_SELECT,
                         options=[{"label": "English", "value": "en"},
@@ -53,14 +53,11 @@ def make_header(view: View) -> html.Header:
                         className="btn btn-primary",
                         n_clicks=0,
                     ),
-                    dcc.Input(
-                        id=ids.SHARE_URL_TEXT,
-                        type="text",
-                        readOnly=True,
-                        className="share-url",
-                        value="",
-                        **{"aria-label": _t("Share link", lang)},
-                    ),
+                    html.Label([
+                        html.Span(_t("Link to this view", lang), className="sr-label"),
+                        dcc.Input(id=ids.SHARE_URL_TEXT, type="text", readOnly=True,
+                                  className="share-url", value=""),
+                    ]),
                 ],
             ),
         ],

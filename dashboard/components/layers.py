@@ -33,10 +33,12 @@ def count_id(layer: str) -> dict:
 
 
 def _category_option(cat: str, lang: str) -> dict:
+    style = CATEGORY_COLOURS[cat]
+    ring = "ringed" if style.get("ring") else "solid"
     label = html.Span(
         className="layer-option",
         children=[
-            html.Span(className="swatch", style={"backgroundColor": CATEGORY_COLOURS[cat]},
+            html.Span(className=f"swatch {ring}", style={"backgroundColor": style["fill"]},
                       **{"aria-hidden": "true"}),
             html.Span(category_label(cat, lang)),
             html.Span("", id=count_id(cat), className="layer-count"),

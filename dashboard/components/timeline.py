@@ -39,7 +39,7 @@ def make_timeline(view: View, days: list[dt.date], histogram) -> html.Section:
                             className="timeline-date", **{"aria-live": "polite"}),
                 html.Button(_t("Play", lang), id=ids.PLAY_BUTTON, className="btn btn-primary",
                             n_clicks=0, **{"aria-pressed": "false"}),
-                html.Label(_t("Speed", lang), htmlFor=ids.SPEED_SELECT, className="inline-label"),
+                html.Span(_t("Speed", lang), id="speed-select-label", className="inline-label"),
                 dcc.Dropdown(
                     id=ids.SPEED_SELECT,
                     options=[{"label": f"{s:g}×", "value": s} for s in SPEEDS],
@@ -61,7 +61,7 @@ def make_timeline(view: View, days: list[dt.date], histogram) -> html.Section:
             dcc.Slider(
                 id=ids.TIMELINE_SLIDER,
                 min=0, max=len(days) - 1, step=1, value=index,
-                marks=_marks(days, lang), updatemode="drag",
+                marks=_marks(days, lang), updatemode="drag", allow_direct_input=False,
             ),
             dcc.Interval(id=ids.PLAY_INTERVAL, interval=int(1000 / view.speed), disabled=True),
         ],

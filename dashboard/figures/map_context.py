@@ -205,7 +205,12 @@ def route_traces(dataset: Dataset, day: dt.date, lang: str) -> list[dict]:
 
 
 def control_traces(dataset: Dataset, day: dt.date, lang: str, theme: str) -> list[dict]:
-    """Neighbourhood control as reported: a ring in the control colour, a short label."""
+    """Neighbourhood control as reported: a ring in the control colour, a short label.
+
+    The rings take no hover: they sit on the same neighbourhood centres as the incidents, and
+    plotly would pick the small ring over the incident under the pointer. What was reported,
+    by whom and when is shown in the details of every incident placed there.
+    """
     chosen = control_as_reported(dataset, day)
     chosen = chosen[_located(chosen)]  # a place without a sourced coordinate is not drawn
     surface = map_surface(theme)
@@ -226,13 +231,13 @@ def control_traces(dataset: Dataset, day: dt.date, lang: str, theme: str) -> lis
             name=gettext("{control} (as reported)", lang, control=side_label(str(code), lang)),
             legendgroup="control", lat=lat, lon=lon, text=names, textposition="top right",
             textfont={"color": surface["text"], "size": 11},
-            marker={"color": colour, "size": 14}, hovertext=hovers, hoverinfo="text",
+            marker={"color": colour, "size": 14}, hovertext=hovers, hoverinfo="skip",
         ))
         # The hollow centre that turns the disc into a ring (Scattermap has no marker outline).
         traces.append(dict(
             type="scattermap", meta=f"ctx-control-centre-{code}", mode="markers",
             showlegend=False, lat=lat, lon=lon, marker={"color": surface["background"], "size": 8},
-            hovertext=hovers, hoverinfo="text",
+            hovertext=hovers, hoverinfo="skip",
         ))
     return traces
 

@@ -1,0 +1,28 @@
+/*
+ * Accessible names for controls whose Dash components take no aria-* props (dcc.Slider,
+ * dcc.Dropdown): the label elements are in the layout, and this links them up whenever the
+ * page is (re)rendered. Map: container id -> id of the element that names it.
+ */
+(function () {
+  "use strict";
+  var NAMES = {
+    "timeline-slider": "timeline-slider-label",
+    "lang-select": "lang-select-label",
+    "speed-select": "speed-select-label"
+  };
+
+  function label() {
+    Object.keys(NAMES).forEach(function (id) {
+      var box = document.getElementById(id);
+      if (!box || !document.getElementById(NAMES[id])) { return; }
+      box.querySelectorAll("[role=slider], [role=combobox], input, button").forEach(function (el) {
+        if (el.getAttribute("aria-labelledby") !== NAMES[id]) {
+          el.setAttribute("aria-labelledby", NAMES[id]);
+        }
+      });
+    });
+  }
+
+  new MutationObserver(label).observe(document.documentElement, { childList: true, subtree: true });
+  document.addEventListener("DOMContentLoaded", label);
+})();
