@@ -11,7 +11,22 @@
     "speed-select": "speed-select-label"
   };
 
+  // Radio groups outside a fieldset: the container becomes a named radiogroup.
+  var GROUPS = {
+    "export-view": "export-view-label",
+    "export-format": "export-format-label",
+    "export-preset": "export-preset-label",
+    "export-scale": "export-scale-label"
+  };
+
   function label() {
+    Object.keys(GROUPS).forEach(function (id) {
+      var box = document.getElementById(id);
+      if (box && box.getAttribute("aria-labelledby") !== GROUPS[id]) {
+        box.setAttribute("role", "radiogroup");
+        box.setAttribute("aria-labelledby", GROUPS[id]);
+      }
+    });
     Object.keys(NAMES).forEach(function (id) {
       var box = document.getElementById(id);
       if (!box || !document.getElementById(NAMES[id])) { return; }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.export_menu import make_export_menu
 from dashboard.i18n import gettext as _t
 from dashboard.view import View
 
@@ -53,6 +54,7 @@ def make_header(view: View) -> html.Header:
                         className="btn btn-primary",
                         n_clicks=0,
                     ),
+                    make_export_menu(lang),
                     html.Label([
                         html.Span(_t("Link to this view", lang), className="sr-label"),
                         dcc.Input(id=ids.SHARE_URL_TEXT, type="text", readOnly=True,

@@ -5,17 +5,18 @@ from __future__ import annotations
 from dash import html
 
 from dashboard import ids
+from dashboard.i18n import N_
 from dashboard.i18n import gettext as _t
 
 KEYS = (
-    ("← →", "Previous / next day (previous / next scene during a briefing)"),
-    ("Space", "Play / pause"),
-    ("Home End", "First / last day"),
-    ("1–9", "Jump to a briefing scene"),
-    ("P", "Presentation mode on / off"),
-    ("F", "Fullscreen"),
-    ("Esc", "Close this help, or leave presentation mode"),
-    ("?", "Show or hide this help"),
+    ("← →", N_("Previous / next day (previous / next scene during a briefing)")),
+    ("Space", N_("Play / pause")),
+    ("Home End", N_("First / last day")),
+    ("1–9", N_("Jump to a briefing scene")),
+    ("P", N_("Presentation mode on / off")),
+    ("F", N_("Fullscreen")),
+    ("Esc", N_("Close this help, or leave presentation mode")),
+    ("?", N_("Show or hide this help")),
 )
 
 

@@ -7,24 +7,26 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.data.model import CATEGORIES
 from dashboard.figures.palette import CATEGORY_COLOURS
-from dashboard.i18n import category_label
+from dashboard.i18n import N_, category_label
 from dashboard.i18n import gettext as _t
 from dashboard.view import BASEMAPS, CONTEXT_LAYERS, PRESETS, View
 
 CONTEXT_LABELS = {
-    "zones": "Zones in force",
-    "routes": "Routes",
-    "control": "Neighbourhood control (as reported)",
-    "places": "Places",
-    "halos": "Precision halos",
+    "zones": N_("Zones in force"),
+    "routes": N_("Routes"),
+    "control": N_("Neighbourhood control (as reported)"),
+    "places": N_("Places"),
+    "halos": N_("Precision halos"),
 }
 BASEMAP_LABELS = {
-    "none": "No basemap (offline)",
-    "osm": "OpenStreetMap",
-    "carto-light": "Carto light",
-    "carto-dark": "Carto dark",
+    "none": N_("No basemap (offline)"),
+    "osm": N_("OpenStreetMap"),
+    "carto-light": N_("Carto light"),
+    "carto-dark": N_("Carto dark"),
 }
-PRESET_LABELS = {"aleppo": "Aleppo city", "north": "Northern Syria", "syria": "All of Syria"}
+PRESET_LABELS = {
+    "aleppo": N_("Aleppo city"), "north": N_("Northern Syria"), "syria": N_("All of Syria")
+}
 
 
 def count_id(layer: str) -> dict:
