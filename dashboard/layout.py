@@ -63,7 +63,7 @@ def build_page(
     """The page body for a view, with any URL notices shown on top."""
     lang = view.lang
     cumulative, daily, histogram = chart_figures(runtime, view)
-    base_map = make_map_figure(runtime.dataset, view, runtime.payload, lang)
+    base_map = make_map_figure(runtime.dataset, view, runtime.payload, lang, compact_legend=True)
     categories = set(runtime.incidents["category"].dropna().astype(str))
     notice_children = []
     if notices:
@@ -111,7 +111,8 @@ def build_page(
                     className="panel charts-panel",
                     **{"aria-label": _t("Casualty reports", lang)},
                     children=[
-                        dcc.Tabs(id="bottom-tabs", value="charts", children=[
+                        dcc.Tabs(id="bottom-tabs", value="charts", className="bottom-tabs",
+                                 content_className="bottom-tabs-content", children=[
                             dcc.Tab(label=_t("Casualty reports", lang), value="charts", children=[
                                 html.Div(className="charts-row", children=[
                                     dcc.Graph(id=ids.CASUALTY_CHART, figure=cumulative,

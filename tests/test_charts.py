@@ -124,6 +124,17 @@ def test_cumulative_axes_fixed_from_whole_data_and_date_marker(reports, sources)
     assert marker_shape(late).x0 == "2016-05-08"  # no date: the last day
 
 
+def test_cumulative_leaves_out_totals_reported_after_the_timeline(reports, sources):
+    later = reports.iloc[[0]].copy()
+    later["report_date"] = pd.Timestamp("2016-08-22")
+    later["period_end"] = pd.Timestamp("2016-08-22")
+    later["figure_low"] = 1396
+    fig = make_cumulative_chart(pd.concat([reports, later], ignore_index=True), sources, View(),
+                                FIRST, LAST)
+    assert max(t for trace in fig.data for t in trace.y) == 246
+    assert fig.layout.yaxis.range[1] < 1396
+
+
 def test_cumulative_hover_names_reporter_qualifier_period_and_sources(reports, sources):
     fig = make_cumulative_chart(reports, sources, View(lang="fr"), FIRST, LAST)
     afp = next(t for t in fig.data if t.meta["reporter_key"] == "afp_tally")

@@ -111,7 +111,8 @@ def register(app) -> None:
         view = view_from_controls(day_index, days, basics, (categories, context),
                                   basemap=basemap, preset=preset)
         runtime = get_runtime()
-        return make_map_figure(runtime.dataset, view, runtime.payload, view.lang)
+        return make_map_figure(runtime.dataset, view, runtime.payload, view.lang,
+                               compact_legend=True)
 
     @app.callback(
         Output(ids.DAILY_CHART, "figure", allow_duplicate=True),

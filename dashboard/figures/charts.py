@@ -163,6 +163,11 @@ def make_cumulative_chart(reports: pd.DataFrame, sources: pd.DataFrame, view: Vi
     if "source_id" in sources.columns:
         sources = sources.set_index("source_id")
     rows = _cumulative_rows(reports)
+    # Only figures reported within the timeline: a later total (e.g. months on) would sit off
+    # the x-axis yet stretch the y-axis until the period's figures were unreadable.
+    if len(rows):
+        report_days = pd.to_datetime(rows["report_day"]).dt.date
+        rows = rows[(report_days >= first_day) & (report_days <= last_day)]
     highs = pd.to_numeric(rows.get("figure_high", pd.Series(dtype=float)), errors="coerce")
     lows = pd.to_numeric(rows.get("figure_low", pd.Series(dtype=float)), errors="coerce")
     y_max = float(pd.concat([lows, highs]).max()) * 1.12 if len(rows) else 0.0

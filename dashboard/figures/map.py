@@ -78,10 +78,12 @@ def _legend_entry(name: str, colour: str, group: str, title: str | None = None,
     return entry
 
 
-def _legend_traces(lang: str, theme: str, max_killed: float) -> list[dict]:
+def _legend_traces(lang: str, theme: str, max_killed: float, compact: bool = False) -> list[dict]:
     surface = map_surface(theme)
     traces = []
-    for i, cat in enumerate(CATEGORIES):
+    # In the page the layer panel already shows every category's colour: the compact legend
+    # leaves them out (fewer traces per timeline step, more map to see).
+    for i, cat in enumerate(() if compact else CATEGORIES):
         colours = CATEGORY_COLOURS[cat]
         label = category_label(cat, lang)
         if colours["ring"]:
@@ -100,8 +102,8 @@ def _legend_traces(lang: str, theme: str, max_killed: float) -> list[dict]:
                                 UNREPORTED_OUTLINE, "size", size=SIZE_UNREPORTED_PX + 4,
                                 role="legend-size-unreported"))
     traces.append(dict(type="scattermap", meta="legend-halo", lat=[None], lon=[None],
-                       mode="lines", fill="toself", fillcolor=surface["halo_fill"],
-                       line={"color": surface["halo_line"], "width": 1}, hoverinfo="skip",
+                       mode="lines", line={"color": surface["halo_line"], "width": 1},
+                       hoverinfo="skip",
                        name=gettext("Halo: location precision (radius)", lang)))
     return traces
 
@@ -114,8 +116,9 @@ def _incident_traces(lang: str, theme: str) -> list[dict]:
              name=gettext("Aggregated: older periods summed per cell", lang), showlegend=False,
              marker={"color": surface["cells"], "size": [], "opacity": 0.55},
              hovertemplate=cells_hover + "<extra></extra>"),
-        dict(type="scattermap", meta=ROLE_HALOS, mode="lines", fill="toself", lat=[], lon=[],
-             fillcolor=surface["halo_fill"], line={"color": surface["halo_line"], "width": 1},
+        # Rings without fill: many city-level halos overlap, and stacked fills hid the map.
+        dict(type="scattermap", meta=ROLE_HALOS, mode="lines", lat=[], lon=[],
+             line={"color": surface["halo_line"], "width": 1},
              hoverinfo="skip", showlegend=False),
         dict(type="scattermap", meta=ROLE_OUTLINES, mode="markers", lat=[], lon=[],
              marker={"color": [], "size": []}, hoverinfo="skip", showlegend=False),
@@ -126,7 +129,7 @@ def _incident_traces(lang: str, theme: str) -> list[dict]:
 
 
 def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
-                    lang: str = "en") -> go.Figure:
+                    lang: str = "en", compact_legend: bool = False) -> go.Figure:
     """The base map figure for `view`: offline inline style (or the chosen tile basemap),
     context layers for the view's day (all of them: switching one off is the browser's job),
     and empty incident traces plus legend entries. `payload` (timeline.build_timeline_payload)
@@ -142,7 +145,8 @@ def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
         cell_max = 1
     data = [*zone_traces(dataset, day, lang), *route_traces(dataset, day, lang),
             *control_traces(dataset, day, lang, theme), *place_traces(dataset, lang, theme),
-            *_incident_traces(lang, theme), *_legend_traces(lang, theme, max_killed)]
+            *_incident_traces(lang, theme),
+            *_legend_traces(lang, theme, max_killed, compact_legend)]
     lat, lon, zoom = view.map_view()
     uirevision = f"map:{lat:.4f},{lon:.4f},{zoom:.2f}"  # constant across timeline steps
     timeline_meta = {
@@ -162,13 +166,31 @@ def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
         paper_bgcolor=surface["background"], font={"color": surface["text"]},
         showlegend=True,
         legend={"itemclick": False, "itemdoubleclick": False,
-                "itemsizing": "trace", "x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top",
+                "itemsizing": "trace", "x": 0.01, "y": 0.01 if compact_legend else 0.99,
+                "xanchor": "left", "yanchor": "bottom" if compact_legend else "top",
                 "bgcolor": surface["background"], "bordercolor": surface["muted"],
-                "borderwidth": 1, "font": {"color": surface["text"]}},
+                "borderwidth": 1,
+                "font": {"color": surface["text"], "size": 10 if compact_legend else 12}},
         hoverlabel={"bgcolor": surface["background"], "font": {"color": surface["text"]}},
         meta={"timeline": timeline_meta, "day": day.isoformat()},
     )
+    if view.mode == "present":
+        _enlarge_text(data, layout)
     return go.Figure(data=data, layout=layout)
+
+
+PRESENT_TEXT_FACTOR = 1.5
+
+
+def _enlarge_text(data: list[dict], layout: dict) -> None:
+    """Presentation mode: labels and legend readable from the back of a room."""
+    for trace in data:
+        font = trace.get("textfont")
+        if font and font.get("size"):
+            trace["textfont"] = {**font, "size": round(font["size"] * PRESENT_TEXT_FACTOR)}
+    legend_font = layout["legend"]["font"]
+    legend_font["size"] = round(legend_font.get("size", 12) * PRESENT_TEXT_FACTOR)
+    layout["hoverlabel"]["font"] = {**layout["hoverlabel"].get("font", {}), "size": 18}
 
 
 def _nan_to_none(values: np.ndarray) -> list:
