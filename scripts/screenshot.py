@@ -1,0 +1,65 @@
+"""Take the README's screenshots with the app itself: `python scripts/screenshot.py`.
+
+Starts the app on a free loopback port, opens it in headless Chromium and saves PNGs under
+docs/. Nothing here is drawn by hand.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = {
+    "screenshot.png": "?date=2016-04-30&incident=E17",
+    "screenshot-present-dark.png": "?mode=present&scene=5&theme=dark",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main() -> int:
+    """Serve, shoot, stop."""
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT)
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.5)
+        options = Options()
+        for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--window-size=1600,1000",
+                    "--disable-background-networking", "--disable-dev-shm-usage"):
+            options.add_argument(arg)
+        options.binary_location = "/usr/bin/chromium"
+        driver = webdriver.Chrome(options=options)
+        try:
+            for name, query in SHOTS.items():
+                driver.get(f"http://127.0.0.1:{port}/{query}")
+                time.sleep(8)  # the map's first render, in software WebGL
+                (ROOT / "docs").mkdir(exist_ok=True)
+                driver.save_screenshot(str(ROOT / "docs" / name))
+                print(ROOT / "docs" / name)
+        finally:
+            driver.quit()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
