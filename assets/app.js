@@ -173,6 +173,20 @@
         return qs;
       },
 
+      dayFromChart: function (casualtyClick, dailyClick, histogramClick, days) {
+        // A click on any chart moves the timeline to the clicked day (customdata holds ISO days).
+        var trig = triggeredId();
+        var data = { "casualty-chart": casualtyClick, "daily-chart": dailyClick,
+                     "day-histogram": histogramClick }[trig];
+        if (!data || !data.points || !data.points.length || !days) { return noUpdate(); }
+        var p = data.points[0];
+        var iso = String(p.customdata !== undefined ? p.customdata : p.x).slice(0, 10);
+        for (var i = 0; i < days.length; i++) {
+          if (days[i].iso === iso) { return i; }
+        }
+        return noUpdate();
+      },
+
       share: function () {
         var href = window.location.href;
         if (navigator.clipboard && window.isSecureContext) {

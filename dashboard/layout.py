@@ -26,6 +26,15 @@ from dashboard.view import View
 GRAPH_CONFIG = {"displaylogo": False, "scrollZoom": True}
 
 
+def graph_config(name: str, view: View, runtime: Runtime) -> dict:
+    """Plotly's own camera button: slide size and the same file name as the export menu.
+    (It draws what is on screen; the export menu adds title, sources and permalink.)"""
+    day = (view.date or runtime.last_day).isoformat()
+    return {**GRAPH_CONFIG, "toImageButtonOptions": {
+        "format": "png", "width": 1920, "height": 1080, "scale": 1,
+        "filename": f"aleppo-{day}-{name}"}}
+
+
 def app_shell() -> html.Div:
     """The layout served once per page load. The timeline payload rides along here, once."""
     runtime = get_runtime()
@@ -101,7 +110,8 @@ def build_page(
                     children=[
                         html.Div(caption or [], id=ids.SCENE_CAPTION, className="scene-caption",
                                  **{"aria-live": "polite"}),
-                        dcc.Graph(id=ids.MAP_GRAPH, figure=base_map, config=GRAPH_CONFIG,
+                        dcc.Graph(id=ids.MAP_GRAPH, figure=base_map,
+                                  config=graph_config("map", view, runtime),
                                   className="map-graph"),
                         make_timeline(view, runtime.days, histogram),
                     ],
@@ -116,7 +126,8 @@ def build_page(
                             dcc.Tab(label=_t("Casualty reports", lang), value="charts", children=[
                                 html.Div(className="charts-row", children=[
                                     dcc.Graph(id=ids.CASUALTY_CHART, figure=cumulative,
-                                              config=GRAPH_CONFIG, className="chart"),
+                                              config=graph_config("casualties", view, runtime),
+                                              className="chart"),
                                     html.Div(className="chart", children=[
                                         dcc.RadioItems(
                                             id=ids.CHART_GROUP_SELECT,
@@ -126,7 +137,7 @@ def build_page(
                                                       "value": "category"}],
                                             value=view.chart_group, className="radio inline"),
                                         dcc.Graph(id=ids.DAILY_CHART, figure=daily,
-                                                  config=GRAPH_CONFIG),
+                                                  config=graph_config("daily", view, runtime)),
                                     ]),
                                 ]),
                             ]),

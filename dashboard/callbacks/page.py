@@ -23,13 +23,17 @@ def view_from_search(search: str | None, runtime: Runtime) -> tuple[View, list[s
     """Decode the query string, apply a briefing scene, then fit it to the data (date inside
     the timeline, known incident)."""
     view, notices = decode_view(search or "")
+    explicit = {k for k, _ in parse_qsl((search or "").removeprefix("?"))}
+    if "layers" not in explicit and runtime.layer_ids:
+        # Data a person loaded with --data is shown unless the link says otherwise.
+        data_layers = {f"data:{lid}" for lid in runtime.layer_ids}
+        view = dataclasses.replace(view, layers=view.layers | data_layers)
     if view.scene is not None:
         scene = find_scene(runtime.dataset.scenes, view.scene)
         if scene is None:
             notices.append("scene")
             view = dataclasses.replace(view, scene=None)
         else:
-            explicit = {k for k, _ in parse_qsl((search or "").removeprefix("?"))}
             view = apply_scene(view, scene, explicit)
     if view.date is not None and not runtime.first_day <= view.date <= runtime.last_day:
         notices.append("date")
@@ -54,6 +58,11 @@ def render_page(search: str | None):
     days, basics = page_stores(view, runtime)
     # The browser writes the URL on every step; it omits defaults exactly as the codec does.
     basics["defaults"] = encoded_defaults()
+    if runtime.layer_ids:
+        # Imported data is on by default (see view_from_search), so a link without `layers`
+        # means "with it": switching it off must write `layers` explicitly.
+        with_data = View().layers | {f"data:{lid}" for lid in runtime.layer_ids}
+        basics["defaults"]["layers"] = ",".join(ordered_layers(with_data))
     basics["layer_order"] = ordered_layers(View().layers)
     basics["incident"] = view.incident
     present = set(runtime.incidents["category"].dropna().astype(str))

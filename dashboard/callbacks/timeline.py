@@ -74,6 +74,15 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
+        ClientsideFunction("app", "dayFromChart"),
+        Output(ids.TIMELINE_SLIDER, "value", allow_duplicate=True),
+        Input(ids.CASUALTY_CHART, "clickData"),
+        Input(ids.DAILY_CHART, "clickData"),
+        Input(ids.HISTOGRAM, "clickData"),
+        State(ids.DAYS_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
         ClientsideFunction("app", "speed"),
         Output(ids.PLAY_INTERVAL, "interval"),
         Input(ids.SPEED_SELECT, "value"),

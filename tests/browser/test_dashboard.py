@@ -59,6 +59,15 @@ def _wait_points(dash_duo, predicate=lambda n: n > 0, timeout=15):
     return n
 
 
+def _until(predicate, timeout=10.0):
+    import time
+
+    deadline = time.time() + timeout
+    while not predicate():
+        assert time.time() < deadline, "condition not met in time"
+        time.sleep(0.1)
+
+
 def _query(dash_duo) -> dict:
     return {k: v[0] for k, v in parse_qs(urlparse(dash_duo.driver.current_url).query).items()}
 
@@ -203,3 +212,27 @@ def test_map007_text_from_data_is_shown_inert(dash_duo, tmp_path):
     assert not details.find_elements(By.TAG_NAME, "script")
     with pytest.raises(NoAlertPresentException):
         dash_duo.driver.switch_to.alert.text  # noqa: B018 - raises when no alert is open
+
+
+def test_map008_clicking_a_day_on_a_chart_moves_the_timeline(dash_duo, tmp_path):
+    _open(dash_duo, tmp_path, "?date=2016-05-08")
+    driver = dash_duo.driver
+    # Wait until the histogram has been redrawn with the day's marker (a click on a plot being
+    # replaced is lost, as it would be for a person).
+    _until(lambda: driver.execute_script(
+        MARKER_X.replace("#casualty-chart", "#day-histogram")) == "2016-05-08")
+    # The centre of the 30 April bar of the day histogram above the slider.
+    x, y = driver.execute_script("""
+        const gd = document.querySelector('#day-histogram .js-plotly-plot');
+        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        const r = gd.getBoundingClientRect();
+        const px = xa._offset + xa.d2p('2016-04-30');
+        const py = ya._offset + ya.l2p(0) - 3;
+        return [Math.round(r.left + px), Math.round(r.top + py)];
+    """)
+    actions = ActionBuilder(driver)
+    actions.pointer_action.move_to_location(x, y - 2).pause(0.3).move_to_location(x, y)
+    actions.pointer_action.pause(0.3).click()
+    actions.perform()
+    dash_duo.wait_for_contains_text("#timeline-date", "30 April 2016", timeout=10)
+    assert _query(dash_duo)["date"] == "2016-04-30"
