@@ -116,7 +116,7 @@ def build_page(
                         make_timeline(view, runtime.days, histogram),
                     ],
                 ),
-                make_details_panel(lang, details),
+                make_details_panel(lang, details, runtime.dataset),
                 html.Section(
                     className="panel charts-panel",
                     **{"aria-label": _t("Casualty reports", lang)},

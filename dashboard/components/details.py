@@ -153,8 +153,28 @@ def render_details(row: pd.Series, dataset: Dataset, lang: str) -> list:
     return body
 
 
-def make_details_panel(lang: str, children: list | None = None) -> html.Section:
-    """The details panel, empty until an incident is chosen."""
+def context_facts(dataset: Dataset, lang: str) -> list:
+    """Background figures that are not map events (war toll, population), with sources."""
+    facts = dataset.context_facts
+    if facts.empty:
+        return []
+    items = []
+    for _, fact in facts.iterrows():
+        sources = [li.children for li in _source_items(_text(fact.get("source_ids")),
+                                                       dataset.sources, lang)]
+        items.append(html.Li([_localised(fact, "text", lang), html.Ul(
+            [html.Li(s) for s in sources], className="sources")]))
+    return [html.H3(_t("Context", lang)), html.Ul(items, className="context-facts")]
+
+
+def make_details_panel(lang: str, children: list | None = None,
+                       dataset: Dataset | None = None) -> html.Section:
+    """The details panel: the chosen incident, or the hint and the background facts."""
+    if not children:
+        children = [html.P(_t("No incident selected. Click a point on the map.", lang),
+                           className="hint")]
+        if dataset is not None:
+            children += context_facts(dataset, lang)
     return html.Section(
         className="panel details-panel",
         **{"aria-labelledby": "details-title"},
@@ -164,8 +184,7 @@ def make_details_panel(lang: str, children: list | None = None) -> html.Section:
                 id=ids.INCIDENT_DETAILS,
                 role="region",
                 **{"aria-live": "polite"},
-                children=children or [html.P(_t("No incident selected. Click a point on the map.",
-                                                 lang), className="hint")],
+                children=children,
             ),
         ],
     )
