@@ -154,12 +154,25 @@ def test_composition_does_not_change_the_app_figures():
 
 def test_text_only_map_labels_get_an_invisible_marker_so_plotly_can_offset_them():
     label = go.Scattermap(lat=[36.2], lon=[37.1], mode="text", text=["Castello road"],
-                          textposition="middle right")
+                          textposition="middle right", showlegend=False)
     fig = map_figure()
     fig.add_trace(label)
+    fig.update_layout(map_bearing=10)  # a rotated map keeps its labels in MapLibre
     out = compose_figure("map", {"map": fig}, META, make_spec())
     placed = next(t for t in out.data if t.text == ("Castello road",))
     assert "markers" in placed.mode and placed.marker.size == 0 and placed.marker.opacity == 0
+
+
+def test_map_labels_become_annotations_on_a_flat_map():
+    label = go.Scattermap(lat=[36.2], lon=[37.15], mode="text", text=["Castello road"],
+                          textposition="middle right", showlegend=False)
+    fig = map_figure()
+    fig.add_trace(label)
+    out = compose_figure("map", {"map": fig}, META, make_spec())
+    assert all(t.text != ("Castello road",) for t in out.data)
+    note = next(a for a in out.layout.annotations if a.text == "Castello road")
+    assert note.x == pytest.approx(sum(out.layout.map.domain.x) / 2)  # the map's centre
+    assert note.xanchor == "left" and note.xshift > 0  # "middle right": right of the point
 
 
 def test_map_legend_keeps_only_the_categories_shown():

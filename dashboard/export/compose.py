@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from dashboard.export.labels import labels_to_annotations
 from dashboard.export.spec import ExportSpec, pixel_size
 from dashboard.figures.theme import surface
 
@@ -374,7 +375,6 @@ def compose_figure(kind: str, figures: dict[str, go.Figure], meta: ExportMeta,
         fig = scale_figure(fig, target / _base_font(fig.get("layout", {})), fonts_only=True)
         _pin_colours(fig)
         for trace in fig.get("data", []):
-            _offset_safe(trace)
             if legend != "legend":
                 trace["legend"] = legend
             data.append(trace)
@@ -403,7 +403,12 @@ def compose_figure(kind: str, figures: dict[str, go.Figure], meta: ExportMeta,
                   margin={"l": 0, "r": 0, "t": 0, "b": 0, "pad": 0},
                   paper_bgcolor=colours["background"], plot_bgcolor=colours["background"],
                   font={**layout.get("font", {}), "size": chart_fs, "color": colours["text"]})
-    return go.Figure({"data": data, "layout": layout})
+    # Map labels as SVG text: MapLibre's WebGL text is slow to render headless and a raster
+    # in SVG/PDF (see labels.py). Labels it cannot place stay on the map.
+    composed = labels_to_annotations({"data": data, "layout": layout})
+    for trace in composed["data"]:
+        _offset_safe(trace)
+    return go.Figure(composed)
 
 
 def _legend_width(fig: go.Figure, font_px: float, bounds: tuple[int, int]) -> int:
