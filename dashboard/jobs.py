@@ -29,10 +29,18 @@ import redis
 from celery import Celery
 
 from dashboard.config import Config, load_config
+from dashboard.i18n import N_
 
 log = logging.getLogger(__name__)
 
-BUSY_MESSAGE = "Server busy, try again in a minute."
+# Messages for the page (English msgids, translated where shown; see dashboard/locale).
+BUSY_MESSAGE = N_("Server busy, try again in a minute.")
+UNAVAILABLE_MESSAGE = N_("Exports are unavailable right now (the job queue cannot be reached). "
+                         "The map keeps working.")
+ABANDONED_MESSAGE = N_("The export did not finish within its time limit (the export worker may "
+                       "have stopped). Try again.")
+# Past the soft limit Celery gives a task this long before killing it (task_time_limit).
+HARD_KILL_MARGIN_S = 15
 # The Celery worker imports these modules at start so the Dash app's background callbacks are
 # registered as Celery tasks there too (Dash names each task from a hash of its callback).
 WORKER_IMPORTS = ("app",)
@@ -63,7 +71,7 @@ def celery_settings(config: Config) -> dict:
         "result_backend": config.redis_url,
         # The soft limit raises inside the task so it can clean up; the hard limit kills it.
         "task_soft_time_limit": limit,
-        "task_time_limit": limit + 15,
+        "task_time_limit": limit + HARD_KILL_MARGIN_S,
         "worker_concurrency": config.export_concurrency,
         # One task per worker process at a time, so the queue length we read is the real one.
         "worker_prefetch_multiplier": 1,
@@ -104,12 +112,14 @@ celery_app = make_celery()
 
 
 def _celery_for(config: Config) -> Celery:
-    """`celery_app` when it serves `config.redis_url`, else a separate app (tests, mostly)."""
+    """`celery_app` when it has `config`'s settings, else a separate app (tests, mostly)."""
     if not celery_app.configured:
         # Settings given before configuration take precedence over the environment's.
         celery_app.conf.update(celery_settings(config))
         return celery_app
-    if celery_app.conf.broker_url == config.redis_url:
+    wanted = celery_settings(config)
+    if all(celery_app.conf.get(key) == wanted[key] for key in
+           ("broker_url", "task_soft_time_limit", "task_time_limit", "worker_concurrency")):
         return celery_app
     return make_celery(config)
 
@@ -130,11 +140,24 @@ def redis_reachable(url: str, timeout: float = 1.0) -> tuple[bool, str]:
 # --- the manager ----------------------------------------------------------------------------
 
 
+# Every export request is its own job. Dash keys a job's result by a hash of the callback's
+# inputs, so two viewers exporting the same view at once would share one key and the first
+# poll to read the result would take it from the other (whose page then stops silently). A
+# random part in the key (`cache_by`) keeps them apart; results then live until read plus
+# this long (or Celery's result_expires), instead of being deleted on first read.
+RESULT_TTL_S = 600
+
+
+def _unique_request() -> str:
+    return uuid.uuid4().hex
+
+
 def _diskcache_manager(config: Config):
     import diskcache
     from dash import DiskcacheManager
 
-    return DiskcacheManager(diskcache.Cache(str(config.cache_dir / "jobs")))
+    return DiskcacheManager(diskcache.Cache(str(config.cache_dir / "jobs")),
+                            cache_by=[_unique_request], expire=RESULT_TTL_S)
 
 
 def make_background_manager(config: Config):
@@ -152,7 +175,7 @@ def make_background_manager(config: Config):
     from dash import CeleryManager
 
     log.info("background jobs: Celery on %s", _redact(config.redis_url))
-    return CeleryManager(_celery_for(config))
+    return CeleryManager(_celery_for(config), cache_by=[_unique_request], expire=RESULT_TTL_S)
 
 
 def uses_celery(manager) -> bool:
@@ -269,6 +292,29 @@ def _in_celery_task() -> bool:
     return bool(current_task and current_task.request.id)
 
 
+# Exports yield the CPU to viewers: a render keeps a core busy for seconds, and on a small
+# machine the viewers' requests would otherwise queue behind it.
+JOB_NICENESS = 10
+_niced = False
+
+
+def lower_job_priority() -> None:
+    """In an export job's own process (diskcache) or a Celery worker, lower its CPU priority
+    once; the browser it starts afterwards inherits it. Never touches a web worker."""
+    global _niced
+    if _niced:
+        return
+    import multiprocess  # what DiskcacheManager starts its job processes with
+
+    if not (_in_celery_task() or multiprocess.current_process().name != "MainProcess"):
+        return
+    try:
+        os.nice(JOB_NICENESS)
+    except OSError as exc:  # not allowed here: carry on at normal priority
+        log.info("could not lower export priority: %s", exc)
+    _niced = True
+
+
 # --- public queue API -------------------------------------------------------------------
 
 
@@ -283,13 +329,62 @@ def queue_depth(config: Config, manager=None) -> int:
     return _disk_depth(config)
 
 
-def queue_full(config: Config, manager=None) -> bool:
-    """True when a new export should be refused with BUSY_MESSAGE (also when Redis is down)."""
+def refusal(config: Config, manager=None) -> str | None:
+    """Why a new export must be refused now (BUSY_MESSAGE, UNAVAILABLE_MESSAGE), or None."""
     try:
-        return queue_depth(config, manager) >= config.export_queue_length
+        full = queue_depth(config, manager) >= config.export_queue_length
     except (redis.RedisError, OSError, ValueError) as exc:
         log.warning("export queue unreadable (%s): refusing new exports", exc)
-        return True
+        return UNAVAILABLE_MESSAGE
+    return BUSY_MESSAGE if full else None
+
+
+def queue_full(config: Config, manager=None) -> bool:
+    """True when a new export should be refused (queue full, or Redis down)."""
+    return refusal(config, manager) is not None
+
+
+# --- watchdog: how long the page waits for a job ------------------------------------------
+#
+# A Celery worker killed (or frozen) in the middle of a job never reports back: its task stays
+# PENDING in Redis and Dash's poll would say "still running" forever. The web side therefore
+# notes when it first sees each job polled and gives up on it after `abandon_after_s`.
+
+
+def abandon_after_s(config: Config) -> int:
+    """Seconds after which the page stops waiting for an export job.
+
+    One time limit waiting for a free slot (the disk queue gives up after that too), one
+    running, and the margin Celery allows past the soft limit before it kills the task."""
+    return 2 * config.export_time_limit_s + HARD_KILL_MARGIN_S
+
+
+_redis_clients: dict[str, redis.Redis] = {}
+
+
+def _redis(url: str) -> redis.Redis:
+    """A per-process client (redis-py's pool reconnects by itself, and after a fork)."""
+    client = _redis_clients.get(url)
+    if client is None:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        _redis_clients[url] = client
+    return client
+
+
+def job_age_s(config: Config, manager, job_handle: str) -> float:
+    """Seconds since this job was first seen (0 on first sight). Shared by every web worker:
+    kept in Redis with Celery, in the diskcache otherwise. Raises on a store error."""
+    key = "aleppo-job-seen:" + job_handle[-64:]
+    now = time.time()
+    if uses_celery(manager):
+        client = _redis(config.redis_url)
+        client.set(key, repr(now), nx=True, ex=6 * 3600)
+        first = float(client.get(key) or now)
+    else:
+        cache = manager.handle
+        cache.add(key, now, expire=6 * 3600)
+        first = float(cache.get(key, now))
+    return max(0.0, now - first)
 
 
 @contextlib.contextmanager

@@ -8,10 +8,12 @@ callbacks are registered (the CSP needs the hashes of Dash's inline scripts).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import dash
 import flask
@@ -21,8 +23,10 @@ from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
 from werkzeug.exceptions import HTTPException
 
-from dashboard import __version__, jobs
+from dashboard import __version__, ids, jobs
 from dashboard.config import Config
+from dashboard.i18n import gettext as _t
+from dashboard.view import LANGS
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("dashboard.access")
@@ -209,11 +213,27 @@ def _install_errors(app: dash.Dash) -> None:
 
     @server.errorhandler(Exception)
     def _unhandled(exc: Exception):
+        if _is_export_request() and _answers_in_page():
+            # The job store failed under a running export (e.g. Redis stopped): the export
+            # ends with a message in the page; the rest of the app is unaffected.
+            log.warning("export request failed: %s: %s", type(exc).__name__, exc)
+            store_down = isinstance(exc, _store_errors())
+            return _page_message(jobs.UNAVAILABLE_MESSAGE if store_down
+                                 else "The export failed. Please try again.")
         if flask.request.path.endswith(CALLBACK_PATH) and _from_dash_machinery(exc):
             log.info("malformed callback request: %s: %s", type(exc).__name__, exc)
             return _error(400, "Malformed callback request.")
         log.exception("unhandled error on %s %s", flask.request.method, flask.request.path)
         return _error(500, "Internal server error.")
+
+
+def _store_errors() -> tuple[type[BaseException], ...]:
+    """What a dead Redis raises under Dash's CeleryManager (redis-py directly, kombu when
+    sending a task)."""
+    import redis
+    from kombu.exceptions import OperationalError
+
+    return redis.RedisError, OperationalError, OSError
 
 
 # --- exports: rate limit and queue guard --------------------------------------------------
@@ -222,6 +242,52 @@ def _install_errors(app: dash.Dash) -> None:
 def _callback_body() -> dict:
     body = flask.request.get_json(silent=True)
     return body if isinstance(body, dict) else {}
+
+
+def _is_export_request() -> bool:
+    req = flask.request
+    if req.method != "POST" or not req.path.endswith(CALLBACK_PATH):
+        return False
+    output = _callback_body().get("output")
+    return isinstance(output, str) and any(m in output for m in EXPORT_OUTPUT_MARKERS)
+
+
+def _is_export_poll() -> bool:
+    """A background export's poll (`?cacheKey=...&job=...`)."""
+    args = flask.request.args
+    return bool(args.get("cacheKey") and args.get("job")) and _is_export_request()
+
+
+def _answers_in_page() -> bool:
+    """True when the callback being answered writes the page's export status line."""
+    outputs = _callback_body().get("outputs")
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    return any(isinstance(o, dict) and o.get("id") == ids.EXPORT_STATUS for o in outputs)
+
+
+def _request_lang() -> str:
+    """The page's language: from the view store sent with the request, else the page URL
+    (polls carry no state values), else English."""
+    for item in _callback_body().get("state") or []:
+        if not isinstance(item, dict) or item.get("id") != ids.VIEW_STORE:
+            continue
+        value = item.get("value")
+        if isinstance(value, dict) and value.get("lang") in LANGS:
+            return value["lang"]
+    referrer = flask.request.headers.get("Referer", "")
+    lang = parse_qs(urlsplit(referrer).query).get("lang", [""])[0]
+    return lang if lang in LANGS else "en"
+
+
+def _page_body(message: str) -> dict:
+    """A callback answer that ends the export and shows `message` (English msgid) in the page's
+    export status line, translated."""
+    text = _t(message, _request_lang())
+    return {"multi": True, "response": {ids.EXPORT_STATUS: {"children": text}}}
+
+
+def _page_message(message: str) -> flask.Response:
+    return flask.jsonify(_page_body(message))
 
 
 def is_new_export_request() -> bool:
@@ -264,10 +330,46 @@ def _install_export_guards(app: dash.Dash, config: Config) -> None:
 
     @server.before_request
     def _refuse_when_busy():
-        if is_new_export_request() and jobs.queue_full(config, manager):
-            log.warning("export refused: queue full")
-            return _error(503, jobs.BUSY_MESSAGE)
-        return None
+        if not is_new_export_request():
+            return None
+        reason = jobs.refusal(config, manager)
+        if reason is None:
+            return None
+        log.warning("export refused: %s", reason)
+        if _answers_in_page():
+            return _page_message(reason)  # the page says why and re-enables its buttons
+        return _error(503, reason)
+
+    give_up_after = jobs.abandon_after_s(config)
+
+    @server.after_request
+    def _abandon_silent_job(response: flask.Response):
+        """End the page's wait for a job that has not answered within its time limit.
+
+        A Celery worker that died or froze mid-job never reports back and Dash would keep
+        polling ("still running") forever. Once a job is older than `abandon_after_s`, its
+        "still running" poll answer is replaced by a final one saying it did not finish; a
+        result that did arrive always passes through unchanged.
+        """
+        if response.status_code != 200 or not _is_export_poll() or not _answers_in_page():
+            return response
+        try:
+            body = json.loads(response.get_data())
+        except ValueError:
+            return response
+        if not isinstance(body, dict) or "response" in body:
+            return response
+        try:
+            age = jobs.job_age_s(config, manager, flask.request.args["job"])
+        except Exception as exc:  # noqa: BLE001 - the store's own failure shows elsewhere
+            log.warning("export watchdog: job store unreadable: %s", exc)
+            return response
+        if age <= give_up_after:
+            return response
+        log.warning("export job gave no answer in %.0f s (limit %d s): the page stops waiting",
+                    age, give_up_after)
+        response.set_data(json.dumps(_page_body(jobs.ABANDONED_MESSAGE)))
+        return response
 
 
 # --- security headers ---------------------------------------------------------------------

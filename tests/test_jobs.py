@@ -176,3 +176,50 @@ def test_export_time_limit(tmp_path):
             time.sleep(5)
     assert time.monotonic() - started < 3
     assert jobs.queue_depth(config) == 0
+
+
+# --- refusals, watchdog, priority -----------------------------------------------------------
+
+
+def test_refusal_says_busy_or_unavailable(tmp_path, free_port):
+    config = load_config({"CACHE_DIR": str(tmp_path), "EXPORT_QUEUE_LENGTH": "1"})
+    assert jobs.refusal(config) is None
+    with jobs.export_slot(config):
+        assert jobs.refusal(config) == jobs.BUSY_MESSAGE
+    down = load_config({"CACHE_DIR": str(tmp_path),
+                        "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"})
+    manager = CeleryManager(jobs.make_celery(down))  # as if Redis died after start
+    assert jobs.refusal(down, manager) == jobs.UNAVAILABLE_MESSAGE
+    assert jobs.queue_full(down, manager)
+
+
+def test_job_age_counts_from_first_sight_across_workers(tmp_path):
+    config = load_config({"CACHE_DIR": str(tmp_path)})
+    manager = jobs.make_background_manager(config)
+    assert jobs.job_age_s(config, manager, "job-1~sig") == 0
+    time.sleep(0.3)
+    # Another web worker reads the same diskcache: the age is shared.
+    other = jobs.make_background_manager(config)
+    assert 0.25 <= jobs.job_age_s(config, other, "job-1~sig") < 5
+    assert jobs.job_age_s(config, manager, "job-2~sig") == 0
+
+
+def test_job_age_in_redis(redis_url):
+    config = load_config({"REDIS_URL": redis_url})
+    manager = jobs.make_background_manager(config)
+    assert jobs.uses_celery(manager)
+    assert jobs.job_age_s(config, manager, "job-x") == 0
+    time.sleep(0.2)
+    assert jobs.job_age_s(config, manager, "job-x") >= 0.15
+
+
+def test_page_gives_up_after_both_limits_and_the_kill_margin():
+    config = load_config({"EXPORT_TIME_LIMIT": "30"})
+    assert jobs.abandon_after_s(config) == 2 * 30 + jobs.HARD_KILL_MARGIN_S
+    assert jobs.celery_settings(config)["task_time_limit"] == 30 + jobs.HARD_KILL_MARGIN_S
+
+
+def test_web_process_keeps_its_priority():
+    before = os.nice(0)
+    jobs.lower_job_priority()
+    assert os.nice(0) == before

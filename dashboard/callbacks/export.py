@@ -18,7 +18,7 @@ from dashboard.callbacks.page import view_from_search
 from dashboard.export.build import ExportData
 from dashboard.export.spec import ExportRequestError, make_spec
 from dashboard.i18n import gettext as _t
-from dashboard.jobs import ExportTimeout, ServerBusy, export_slot
+from dashboard.jobs import ExportTimeout, ServerBusy, export_slot, lower_job_priority
 from dashboard.runtime import Runtime, get_runtime
 from dashboard.view import LANGS
 
@@ -43,6 +43,7 @@ def run_export(request: dict, set_progress=None) -> tuple[bytes, str]:
     """Render one export request (validated here); return the file's bytes and name."""
     from dashboard.export.cli import export_briefing, export_view
 
+    lower_job_priority()
     runtime = get_runtime()
     view, _notices = view_from_search(request.get("search"), runtime)
     briefing = request.get("briefing") is True
