@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections import OrderedDict
 from urllib.parse import parse_qsl
 
 from dash import Input, Output, html
@@ -72,6 +74,32 @@ def render_page(search: str | None):
     return children, days, basics
 
 
+# Rendering a page builds its map and chart figures (~150 ms of CPU, the costliest request a
+# viewer makes). A page depends only on the link and this process's read-only data, and many
+# viewers open the same few links (a shared briefing view), so each process keeps its last few
+# renders. Dash only serialises what a callback returns, so answers can share the objects.
+_PAGE_CACHE_SIZE = 16
+_page_cache: OrderedDict[str | None, tuple[Runtime, tuple]] = OrderedDict()
+_page_cache_lock = threading.Lock()
+
+
+def render_page_cached(search: str | None):
+    """`render_page(search)`, from the per-process cache when this runtime rendered it."""
+    runtime = get_runtime()
+    with _page_cache_lock:
+        hit = _page_cache.get(search)
+        if hit is not None and hit[0] is runtime:
+            _page_cache.move_to_end(search)
+            return hit[1]
+    result = render_page(search)
+    with _page_cache_lock:
+        _page_cache[search] = (runtime, result)
+        _page_cache.move_to_end(search)
+        while len(_page_cache) > _PAGE_CACHE_SIZE:
+            _page_cache.popitem(last=False)
+    return result
+
+
 def register(app) -> None:
     """Bind the page callbacks to `app`."""
 
@@ -83,6 +111,8 @@ def register(app) -> None:
     )
     def _render(search):
         try:
+            if search is None or isinstance(search, str):
+                return render_page_cached(search)
             return render_page(search)
         except Exception:  # noqa: BLE001 - a visitor must see a page, never a traceback
             app.logger.exception("page render failed for %r", search)
