@@ -1,0 +1,1069 @@
+"""Timeline benchmark: `python -m bench.timeline` (make bench). Prints a table, writes
+bench/results.json.
+
+Three implementations of "move the map timeline one day", on the same data, in one run:
+
+- dashboard           our app (gunicorn, 1 worker, DATA=<csv>): the payload goes to the browser
+                      once; → (assets/keys.js) moves the slider and assets/timeline.js slices
+                      in the browser.
+- px_animation        px.scatter_map(..., animation_frame="day"), a static page (plotly.min.js
+                      from the installed plotly package); → calls Plotly.animate(next frame).
+- dash_server_figure  a Dash app whose slider callback returns a whole new figure per step;
+                      → sets the slider (dash_clientside.set_props).
+
+Per implementation × window ("day" / "cumulative") × size (shipped, 10,000, 100,000,
+1,000,000 events), in headless Chromium (a fresh browser per cell):
+
+- load_s          process start → data loaded (/readyz or /ready answers 200); for px: the
+                  page build (load + px figure + HTML written).
+- rss_mb          peak RSS (VmHWM) of the server worker; for px, of the page builder.
+- first_paint_ms  navigation start → the map's first MapLibre `idle` after a render with
+                  incidents drawn.
+- step_*_ms       keydown (a listener's performance.now()) → the map's first `idle` after a
+                  render of the new figure (gd.calcdata replaced), over --steps presses of →.
+- step_bytes      bytes over the network per step: resource-timing transferSize of requests
+                  started during the step plus the request bodies sent (fetch).
+
+Each phase (server load or page build; browser: first paint + steps) has a time limit; a cell
+that runs over, or whose tab crashes, is recorded with an "error" and whatever it measured.
+Every process it starts is stopped (loopback only). Other work on the machine inflates the
+figures: the load average is recorded before and after each row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import http.server
+import json
+import math
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+DATA_DIR = BENCH / "data"
+CACHE_DIR = DATA_DIR / "cache"
+PAGES_DIR = DATA_DIR / "pages"
+RESULTS = BENCH / "results.json"
+PY = sys.executable
+
+IMPLS = ("dashboard", "px_animation", "dash_server_figure")
+WINDOWS = ("day", "cumulative")
+DEFAULT_SIZES = "shipped,10000,100000,1000000"
+SEED = 2016
+# Per phase, seconds: shipped, then by event count.
+TIME_LIMITS = {"shipped": 90, 10_000: 120, 100_000: 240, 1_000_000: 300}
+SYNTH_START = dt.date(2016, 6, 15)  # mid-year: 30 steps stay inside 2016; cumulative ~half
+SETTLE_S = 0.15  # pause after each step's idle before the next key press
+STEP_TIMEOUT_S = 120
+# Comparison pages: synthetic data is spread over Syria; show all of it (the "syria" preset).
+SYRIA_VIEW = ("34.9,38.4", 5.4)
+CHROME_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--window-size=1280,1000", "--no-first-run", "--disable-sync")
+# px cumulative frames repeat every event once per later day. Built only up to this many
+# points in all frames: a trial at 10,000 events (1.83 M points) took 6 min 16 s to build in px
+# and gave a 66 MB page.
+PX_MAX_POINTS = 1_000_000
+
+ROW_KEYS = ("impl", "window", "n", "load_s", "rss_mb", "first_paint_ms", "step_p50_ms",
+            "step_p95_ms", "step_bytes")
+
+
+# --- pure helpers (tested in tests/test_bench_smoke.py) --------------------------------------
+
+
+def percentile(values, q: float) -> float | None:
+    """The q-th percentile (0..100) by linear interpolation between closest ranks (numpy's
+    default method); None for no values."""
+    data = sorted(float(v) for v in values)
+    if not data:
+        return None
+    if not 0 <= q <= 100:
+        raise ValueError(f"percentile {q} outside 0..100")
+    pos = (len(data) - 1) * q / 100.0
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(data) - 1)
+    return data[lo] + (data[hi] - data[lo]) * (pos - lo)
+
+
+def step_stats(values) -> dict:
+    """p50, p95, mean, min, max (ms, 1 decimal) and the sample count."""
+    data = [float(v) for v in values]
+    if not data:
+        return {"n": 0, "p50": None, "p95": None, "mean": None, "min": None, "max": None}
+
+    def r(x):
+        return round(x, 1)
+
+    return {"n": len(data), "p50": r(percentile(data, 50)), "p95": r(percentile(data, 95)),
+            "mean": r(sum(data) / len(data)), "min": r(min(data)), "max": r(max(data))}
+
+
+def make_row(impl: str, window: str, n: int | None, **fields) -> dict:
+    """A result row: every key of ROW_KEYS present (None when not measured), then extras."""
+    if impl not in IMPLS:
+        raise ValueError(f"unknown impl {impl!r}")
+    if window not in WINDOWS:
+        raise ValueError(f"unknown window {window!r}")
+    row = {key: None for key in ROW_KEYS}
+    row.update(impl=impl, window=window, n=n)
+    row.update(fields)
+    return row
+
+
+def validate_row(row: dict) -> list[str]:
+    """Problems with a row's shape (empty when it is well formed)."""
+    problems = [f"missing {k}" for k in ROW_KEYS if k not in row]
+    if row.get("impl") not in IMPLS:
+        problems.append(f"impl {row.get('impl')!r}")
+    if row.get("window") not in WINDOWS:
+        problems.append(f"window {row.get('window')!r}")
+    for key in ROW_KEYS[3:]:
+        value = row.get(key)
+        if value is not None and (not isinstance(value, int | float) or value < 0):
+            problems.append(f"{key}={value!r}")
+    if row.get("step_p50_ms") is not None and row.get("step_p95_ms") is not None \
+            and row["step_p95_ms"] < row["step_p50_ms"]:
+        problems.append("p95 < p50")
+    if all(row.get(k) is None for k in ROW_KEYS[3:]) and not row.get("error"):
+        problems.append("no figures and no error")
+    return problems
+
+
+def _find(rows, impl, window, n):
+    for row in rows:
+        if row["impl"] == impl and row["window"] == window and row.get("size") == n:
+            return row
+    return None
+
+
+def _ratio(slow, fast):
+    if slow is None or fast is None or fast <= 0:
+        return None
+    return slow / fast
+
+
+def _check(name, value, op, limit, unit="", note=""):
+    """One target check: value op limit, with how far off it is."""
+    if value is None:
+        return {"target": name, "met": None, "value": None, "limit": limit,
+                "detail": f"not measured{': ' + note if note else ''}"}
+    met = value <= limit if op == "<=" else value >= limit
+    if op == "<=":
+        off = "" if met else (f", missed by {value - limit:.3g}{unit} "
+                              f"({value / limit:.2f}× the limit)")
+    else:
+        off = "" if met else f", missed by {limit - value:.3g}{unit} ({limit / value:.2f}× short)"
+    shown = f"{value:.3g}{unit} {op} {limit:g}{unit}"
+    return {"target": name, "met": met, "value": round(value, 3), "limit": limit,
+            "detail": shown + off + (f"; {note}" if note else "")}
+
+
+def check_targets(rows: list[dict]) -> list[dict]:
+    """The issue's targets, from the rows of one run (sizes as row["size"])."""
+    out = []
+    ours_c = _find(rows, "dashboard", "cumulative", 100_000)
+    server_c = _find(rows, "dash_server_figure", "cumulative", 100_000)
+    if ours_c:
+        out.append(_check("100k cumulative: dashboard step p95 <= 250 ms",
+                          ours_c["step_p95_ms"], "<=", 250, " ms"))
+        if server_c:
+            out.append(_check("100k cumulative: dashboard >= 3.5x faster (p95) than "
+                              "dash_server_figure", _ratio(server_c["step_p95_ms"],
+                                                           ours_c["step_p95_ms"]),
+                              ">=", 3.5, "x", _partial_note(server_c)))
+    ours_d = _find(rows, "dashboard", "day", 100_000)
+    px_d = _find(rows, "px_animation", "day", 100_000)
+    if ours_d and px_d:
+        ratio = _ratio(px_d["step_p95_ms"], ours_d["step_p95_ms"])
+        out.append(_check("100k day: dashboard step p95 at least as fast as px_animation",
+                          ratio, ">=", 1.0, "x", _partial_note(px_d)))
+        out.append(_check("100k day: (aim) 1.5x faster than px_animation", ratio, ">=", 1.5,
+                          "x"))
+    big = [r for r in rows if r["impl"] == "dashboard" and r.get("size") == 1_000_000]
+    if big:
+        first = big[0]
+        out.append(_check("1M: server loads the data in <= 20 s", first["load_s"], "<=", 20,
+                          " s"))
+        out.append(_check("1M: peak memory per worker <= 3 GB", first["rss_mb"], "<=", 3072,
+                          " MB"))
+        for row in big:
+            out.append(_check(f"1M {row['window']}: first paint <= 5 s",
+                              row["first_paint_ms"], "<=", 5000, " ms"))
+        ours_big = _find(rows, "dashboard", "cumulative", 1_000_000)
+        server_big = _find(rows, "dash_server_figure", "cumulative", 1_000_000)
+        if ours_big:
+            out.append(_check("1M cumulative: dashboard step p95 <= 750 ms",
+                              ours_big["step_p95_ms"], "<=", 750, " ms"))
+            if server_big:
+                out.append(_check("1M cumulative: dashboard >= 15x faster (p95) than "
+                                  "dash_server_figure",
+                                  _ratio(server_big["step_p95_ms"], ours_big["step_p95_ms"]),
+                                  ">=", 15, "x", _partial_note(server_big)))
+        crashed = [f"{r['window']}: {r['error']}" for r in big if r.get("error")]
+        out.append({"target": "1M: no crashed tab (dashboard)", "met": not crashed,
+                    "value": len(crashed), "limit": 0,
+                    "detail": "; ".join(crashed) if crashed else "no tab crashed, no error"})
+    ours_all = [r for r in rows if r["impl"] == "dashboard" and r.get("step_bytes_max") is not None]
+    if ours_all:
+        worst = max(ours_all, key=lambda r: r["step_bytes_max"])
+        value = worst["step_bytes_max"]
+        note = (f"worst: {worst['window']} n={worst['n']}, {worst.get('step_requests', 0):.3g} "
+                f"request(s) per step to {', '.join(worst.get('step_request_paths') or []) or '-'}")
+        out.append(_check("dashboard: bytes over the network per step <= 20 kB (max over "
+                          "steps, all sizes)", value, "<=", 20_000, " B", note))
+        zero = all(r["step_bytes_max"] == 0 for r in ours_all)
+        out.append({"target": "dashboard: 0 bytes per step (the step stays in the browser)",
+                    "met": zero, "value": value, "limit": 0,
+                    "detail": "every step stayed in the browser" if zero else note})
+    return out
+
+
+def _partial_note(row) -> str:
+    if row is None:
+        return ""
+    if row.get("error"):
+        return f"{row['impl']}: {row['error']}"
+    return ""
+
+
+def _fmt(value, digits=0):
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return f"{value:,}"
+
+
+def format_table(rows: list[dict]) -> str:
+    """The result rows as a fixed-width text table (errors listed under it)."""
+    head = ("impl", "window", "n", "load_s", "rss_mb", "first_paint_ms", "p50_ms", "p95_ms",
+            "bytes/step", "steps", "points", "load1")
+    lines = []
+    for r in rows:
+        lines.append((r["impl"], r["window"], _fmt(r["n"]), _fmt(r["load_s"], 1),
+                      _fmt(r["rss_mb"], 0), _fmt(r["first_paint_ms"], 0),
+                      _fmt(r["step_p50_ms"], 1), _fmt(r["step_p95_ms"], 1),
+                      _fmt(r["step_bytes"], 0), _fmt(r.get("steps")),
+                      _fmt(r.get("points_p50")), _fmt(r.get("loadavg_1m"), 2)))
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *lines, strict=True)]
+    out = ["  ".join(str(x).rjust(w) if i >= 2 else str(x).ljust(w)
+                     for i, (x, w) in enumerate(zip(line, widths, strict=True)))
+           for line in [head, *lines]]
+    out.insert(1, "  ".join("-" * w for w in widths))
+    notes = [f"  {r['impl']} {r['window']} n={_fmt(r['n'])}: {r['error']}"
+             for r in rows if r.get("error")]
+    if notes:
+        out += ["", "errors / limits:", *notes]
+    return "\n".join(out)
+
+
+def format_targets(checks: list[dict]) -> str:
+    mark = {True: "MET   ", False: "MISSED", None: "n/a   "}
+    return "\n".join(f"  {mark[c['met']]} {c['target']}: {c['detail']}" for c in checks)
+
+
+# --- processes -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def vm_hwm_mb(pid: int) -> float | None:
+    """Peak resident set size of a live process (Linux VmHWM), MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+class PeakRss:
+    """Peak RSS of a process tree: VmHWM per process, read every 0.2 s and at the end
+    (processes that exit between reads keep the last value read)."""
+
+    def __init__(self, pid: int):
+        import psutil
+
+        self.root = psutil.Process(pid)
+        self.peak: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _read(self):
+        import psutil
+
+        try:
+            procs = [self.root, *self.root.children(recursive=True)]
+        except psutil.Error:
+            return
+        for proc in procs:
+            value = vm_hwm_mb(proc.pid)
+            if value is not None:
+                self.peak[proc.pid] = max(value, self.peak.get(proc.pid, 0.0))
+
+    def _run(self):
+        while not self._stop.wait(0.2):
+            self._read()
+
+    def max_process_mb(self, exclude_root: bool = False) -> float | None:
+        self._read()
+        values = [v for pid, v in self.peak.items() if not (exclude_root and pid == self.root.pid)]
+        return round(max(values), 1) if values else None
+
+    def stop(self):
+        self._stop.set()
+
+
+def kill_tree(pid: int, timeout: float = 10.0) -> None:
+    """SIGTERM a process and its descendants, then SIGKILL what is left."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        procs = [*root.children(recursive=True), root]
+    except psutil.Error:
+        return
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            proc.send_signal(signal.SIGTERM)
+    _, alive = psutil.wait_procs(procs, timeout=timeout)
+    for proc in alive:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    psutil.wait_procs(alive, timeout=5)
+
+
+def http_ok(url: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - loopback
+            return response.status == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+class Server:
+    """A server subprocess on 127.0.0.1: start, wait for its ready URL (timed), stop."""
+
+    def __init__(self, cmd: list[str], env: dict, ready_path: str, port: int, log_name: str):
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.ready_url = self.base + ready_path
+        self.log_path = DATA_DIR / "logs" / log_name
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed in stop
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.rss = PeakRss(self.proc.pid)
+
+    def wait_ready(self, limit_s: float) -> float:
+        """Seconds from process start to the ready URL answering 200."""
+        deadline = self.started + limit_s
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode} "
+                                   f"(log: {self.log_path.relative_to(ROOT)})")
+            if http_ok(self.ready_url, timeout=max(0.5, min(5.0, deadline - time.perf_counter()))):
+                return time.perf_counter() - self.started
+            time.sleep(0.1)
+        raise TimeoutError(f"timeout after {limit_s:.0f} s (data not loaded)")
+
+    def stop(self):
+        self.rss.stop()
+        if self.proc.poll() is None:
+            kill_tree(self.proc.pid)
+        with contextlib.suppress(Exception):
+            self.proc.wait(timeout=10)
+        self._log.close()
+
+
+class StaticServer:
+    """Serves a directory on 127.0.0.1 from a thread (the px pages)."""
+
+    def __init__(self, directory: Path):
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        handler = partial(Quiet, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+# --- the browser -----------------------------------------------------------------------------
+
+# Installed before any page script (CDP Page.addScriptToEvaluateOnNewDocument), after a line
+# that sets window.__benchCfg = {impl, selector, roles}.
+BOOT_JS = r"""
+(function () {
+  "use strict";
+  if (window.__bench || window.top !== window) { return; }
+  var cfg = window.__benchCfg || {};
+  try { performance.setResourceTimingBufferSize(1000000); } catch (e) { /* older browsers */ }
+  var B = window.__bench = {cfg: cfg, firstPaint: null, firstDrawn: null, armed: false,
+                            lateAttach: false, pending: null, steps: [], sent: [], waiter: null,
+                            maps: 0, index: 0, frameNames: null};
+  var enc = window.TextEncoder ? new TextEncoder() : null;
+  var origFetch = window.fetch;
+  if (origFetch) {
+    window.fetch = function (input, init) {
+      try {
+        var url = typeof input === "string" ? input : (input && input.url) || String(input);
+        var body = init && init.body, bytes = 0;
+        if (typeof body === "string") { bytes = enc ? enc.encode(body).length : body.length; }
+        else if (body && body.byteLength !== undefined) { bytes = body.byteLength; }
+        else if (body && body.size !== undefined) { bytes = body.size; }
+        var output = null;
+        if (typeof body === "string" && url.indexOf("_dash-update-component") >= 0) {
+          try { output = JSON.parse(body).output; } catch (e) { output = null; }
+        }
+        B.sent.push({t: performance.now(), url: url, bytes: bytes, output: output});
+      } catch (e) { /* never break the page */ }
+      return origFetch.apply(this, arguments);
+    };
+  }
+  function gd() { return document.querySelector(cfg.selector); }
+  function mapOf(g) {
+    try { return g._fullLayout.map._subplot.map || null; } catch (e) { return null; }
+  }
+  function drawn(g) {
+    var traces = g && (g._fullData || g.data);
+    if (!traces) { return 0; }
+    var n = 0;
+    traces.forEach(function (t) {
+      var role = typeof t.meta === "string" ? t.meta : "";
+      if (cfg.roles && cfg.roles.indexOf(role) < 0) { return; }
+      n += t.lat && t.lat.length ? t.lat.length : 0;
+    });
+    return n;
+  }
+  B.drawn = function () { return drawn(gd()); };
+  function onRender() {
+    var g = gd();
+    if (B.firstPaint === null && !B.armed && drawn(g) > 0) { B.armed = true; }
+    var st = B.pending;
+    if (st && !st.rendered && g && g.calcdata !== st.before) {
+      st.rendered = true;
+      st.tRender = performance.now();
+    }
+  }
+  function onIdle() {
+    var now = performance.now(), g = gd();
+    if (B.firstPaint === null && B.armed) { B.firstPaint = now; B.firstDrawn = drawn(g); }
+    var st = B.pending;
+    if (st && st.rendered) {
+      st.tIdle = now;
+      st.ms = now - st.t0;
+      st.drawn = drawn(g);
+      st.before = null;
+      B.pending = null;
+      B.steps.push(st);
+      var w = B.waiter;
+      B.waiter = null;
+      if (w) { w(st); }
+    }
+  }
+  function attach() {
+    var m = mapOf(gd());
+    if (!m || m.__benchAttached) { return; }
+    m.__benchAttached = true;
+    B.maps += 1;
+    m.on("render", onRender);
+    m.on("idle", onIdle);
+    // Found after the points were already drawn and the map had gone idle (no more events).
+    if (B.firstPaint === null && drawn(gd()) > 0 && m.loaded() && !m.isMoving()) {
+      B.armed = true;
+      B.lateAttach = true;
+      B.firstPaint = performance.now();
+      B.firstDrawn = drawn(gd());
+    }
+  }
+  setInterval(attach, 10);
+  window.addEventListener("keydown", function (e) {
+    if (e.key !== "ArrowRight") { return; }
+    attach();
+    var g = gd();
+    var st = {t0: performance.now(), before: g ? g.calcdata : null, rendered: false};
+    B.pending = st;
+    if (cfg.impl === "px_animation") {
+      B.index += 1;
+      st.target = B.frameNames[B.index];
+      window.Plotly.animate(g, [st.target], {frame: {duration: 0, redraw: true},
+                                             transition: {duration: 0}, mode: "immediate"});
+    } else if (cfg.impl === "dash_server_figure") {
+      B.index += 1;
+      st.target = B.index;
+      window.dash_clientside.set_props("slider", {value: B.index});
+    }
+  }, true);
+}());
+"""
+
+WAIT_STEP_JS = """
+var done = arguments[arguments.length - 1], i = arguments[0], B = window.__bench;
+function out(s) { return {ms: s.ms, t0: s.t0, tRender: s.tRender, tIdle: s.tIdle,
+                          drawn: s.drawn, target: s.target === undefined ? null : s.target}; }
+if (B.steps.length > i) { done(out(B.steps[i])); }
+else { B.waiter = function () { done(out(B.steps[i])); }; }
+"""
+
+# px: go to the start frame (not timed), then wait for the map to settle.
+PX_GOTO_JS = """
+var done = arguments[arguments.length - 1], start = arguments[0], B = window.__bench;
+var gd = document.getElementById('gd');
+B.frameNames = gd._transitionData._frames.map(function (f) { return f.name; });
+var i = B.frameNames.indexOf(start);
+if (i < 0) { i = 0; }
+B.index = i;
+var map = gd._fullLayout.map._subplot.map;
+Plotly.animate(gd, [B.frameNames[i]], {frame: {duration: 0, redraw: true},
+                                       transition: {duration: 0}, mode: 'immediate'})
+  .then(function () { setTimeout(function () {
+      if (map.loaded()) { done([i, B.frameNames.length]); }
+      else { map.once('idle', function () { done([i, B.frameNames.length]); }); }
+  }, 50); });
+"""
+
+COLLECT_JS = """
+var B = window.__bench;
+var res = performance.getEntriesByType('resource').map(function (e) {
+  return {name: e.name, start: e.startTime, transfer: e.transferSize || 0,
+          type: e.initiatorType};
+});
+var mem = performance.memory ? performance.memory.usedJSHeapSize : null;
+return {resources: res, sent: B.sent, heap: mem, maps: B.maps, lateAttach: B.lateAttach,
+        plotly: window.Plotly ? window.Plotly.version : null,
+        keysDay: window.aleppoKeys ? window.aleppoKeys.day : null, index: B.index,
+        now: performance.now()};
+"""
+
+
+def chromium_binary() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def chromium_version() -> str | None:
+    binary = chromium_binary()
+    if not binary:
+        return None
+    try:
+        out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30)
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+class Browser:
+    """Headless Chromium via selenium (chromedriver from PATH), with a kill switch."""
+
+    def __init__(self):
+        from selenium import webdriver
+        from selenium.webdriver.chrome.options import Options
+        from selenium.webdriver.chrome.service import Service
+
+        options = Options()
+        for flag in CHROME_FLAGS:
+            options.add_argument(flag)
+        if chromium_binary():
+            options.binary_location = chromium_binary()
+        options.set_capability("goog:loggingPrefs", {"browser": "SEVERE"})
+        driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+        self.service = Service(driver_path)
+        self.driver = webdriver.Chrome(service=self.service, options=options)
+        self.pid = self.service.process.pid if self.service.process else None
+        self.killed = False
+
+    def kill(self):
+        self.killed = True
+        if self.pid:
+            kill_tree(self.pid, timeout=3)
+
+    def quit(self):
+        if not self.killed:
+            done = threading.Event()
+
+            def _quit():
+                with contextlib.suppress(Exception):
+                    self.driver.quit()
+                done.set()
+
+            threading.Thread(target=_quit, daemon=True).start()
+            if done.wait(20):
+                return
+        self.kill()
+
+
+def _is_crash(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "crash" in text or "target window already closed" in text
+
+
+def _phase_deadline(limit_s: float) -> float:
+    return time.perf_counter() + limit_s
+
+
+def browser_cell(impl: str, url: str, selector: str, roles: list[str] | None, steps: int,
+                 limit_s: float, px_start: str | None = None, start_index: int = 0,
+                 patch_js: str | None = None) -> dict:
+    """Open `url`, time the first paint and `steps` presses of →. Returns measured fields
+    (and "error" when the tab crashed or the time limit ran out)."""
+    from selenium.common.exceptions import TimeoutException, WebDriverException
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    out: dict = {}
+    deadline = _phase_deadline(limit_s)
+    browser = None
+    watchdog = None
+    step_results: list[dict] = []
+    try:
+        browser = Browser()
+        watchdog = threading.Timer(limit_s + 30, browser.kill)
+        watchdog.daemon = True
+        watchdog.start()
+        driver = browser.driver
+        cfg = {"impl": impl, "selector": selector, "roles": roles}
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {
+            "source": f"window.__benchCfg = {json.dumps(cfg)};\n{BOOT_JS}"})
+        driver.set_page_load_timeout(max(5, int(deadline - time.perf_counter())))
+        driver.set_script_timeout(30)
+        driver.get(url)
+        while True:
+            fp = driver.execute_script(
+                "var B = window.__bench; return B ? [B.firstPaint, B.firstDrawn] : [null, null];")
+            if fp[0] is not None:
+                out["first_paint_ms"] = round(fp[0], 1)
+                out["first_paint_points"] = fp[1]
+                break
+            if time.perf_counter() > deadline:
+                raise TimeoutException("first paint")
+            time.sleep(0.1)
+        if impl == "px_animation":
+            driver.set_script_timeout(max(5, int(deadline - time.perf_counter())))
+            index, n_frames = driver.execute_async_script(PX_GOTO_JS, px_start)
+            steps = min(steps, n_frames - 1 - index)
+        elif impl == "dash_server_figure":
+            driver.execute_script("window.__bench.index = arguments[0];", start_index)
+        time.sleep(0.5)  # let the page settle (other callbacks after the first paint)
+        if patch_js:  # experiments only (never in the default run)
+            out["patch"] = driver.execute_script(patch_js)
+        actions = ActionChains(driver)
+        for i in range(steps):
+            remaining = deadline - time.perf_counter()
+            if remaining <= 1:
+                raise TimeoutException(f"time limit during step {i + 1}")
+            driver.set_script_timeout(max(1, min(STEP_TIMEOUT_S, int(remaining))))
+            actions.send_keys(Keys.ARROW_RIGHT).perform()
+            step_results.append(driver.execute_async_script(WAIT_STEP_JS, i))
+            time.sleep(SETTLE_S)
+        info = driver.execute_script(COLLECT_JS)
+        out.update(_step_fields(step_results, info))
+        severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"
+                  and "favicon.ico" not in e.get("message", "")]
+        out["console_errors"] = len(severe)
+        if severe:
+            out["console_error_sample"] = severe[0].get("message", "")[:200]
+    except TimeoutException as exc:
+        what = (exc.msg or "").strip() or "page load"
+        out["error"] = f"timeout after {limit_s:.0f} s ({what}; {len(step_results)} of " \
+                       f"{steps} steps measured)"
+        out.update(_partial_steps(step_results))
+    except WebDriverException as exc:
+        if browser is not None and browser.killed:
+            out["error"] = f"timeout after {limit_s:.0f} s (browser killed; " \
+                           f"{len(step_results)} of {steps} steps measured)"
+        elif _is_crash(exc):
+            out["error"] = f"tab crashed ({len(step_results)} of {steps} steps measured)"
+        else:
+            out["error"] = "browser error: " + (exc.msg or str(exc)).strip().splitlines()[0][:200]
+        out.update(_partial_steps(step_results))
+    finally:
+        if watchdog is not None:
+            watchdog.cancel()
+        if browser is not None:
+            browser.quit()
+    return out
+
+
+def _partial_steps(step_results: list[dict]) -> dict:
+    if not step_results:
+        return {"steps": 0}
+    stats = step_stats([s["ms"] for s in step_results])
+    return {"steps": stats["n"], "step_p50_ms": stats["p50"], "step_p95_ms": stats["p95"],
+            "step_mean_ms": stats["mean"], "step_max_ms": stats["max"],
+            "step_first_ms": round(step_results[0]["ms"], 1),
+            "points_p50": _median_int([s["drawn"] for s in step_results])}
+
+
+def _median_int(values):
+    value = percentile([v for v in values if v is not None], 50)
+    return None if value is None else int(round(value))
+
+
+def _step_fields(step_results: list[dict], info: dict) -> dict:
+    """Step statistics, and the bytes of the requests started during each step (from its key
+    press to the next one; the last step ends when the results were collected)."""
+    out = _partial_steps(step_results)
+    if not step_results:
+        return out
+    bounds = [s["t0"] for s in step_results] + [info["now"]]
+    per_in = [0] * len(step_results)
+    per_out = [0] * len(step_results)
+    per_req = [0] * len(step_results)
+    paths: set[str] = set()
+
+    def slot(t):
+        for k in range(len(step_results)):
+            if bounds[k] <= t < bounds[k + 1]:
+                return k
+        return None
+
+    for entry in info["resources"]:
+        k = slot(entry["start"])
+        if k is not None:
+            per_in[k] += int(entry["transfer"] or 0)
+            per_req[k] += 1
+            paths.add(urllib.parse.urlparse(entry["name"]).path)
+    outputs: dict[str, int] = {}
+    for entry in info["sent"]:
+        k = slot(entry["t"])
+        if k is not None:
+            per_out[k] += int(entry["bytes"] or 0)
+            if entry.get("output"):
+                outputs[entry["output"]] = outputs.get(entry["output"], 0) + 1
+    per_total = [a + b for a, b in zip(per_in, per_out, strict=True)]
+    n = len(step_results)
+    out.update(
+        step_bytes=int(round(sum(per_total) / n)), step_bytes_max=max(per_total),
+        step_bytes_in=int(round(sum(per_in) / n)), step_bytes_out=int(round(sum(per_out) / n)),
+        step_requests=round(sum(per_req) / n, 2), step_request_paths=sorted(paths),
+        step_callbacks=outputs,
+        js_heap_mb=round(info["heap"] / 2**20, 1) if info.get("heap") else None,
+        plotly_js=info.get("plotly"), late_attach=info.get("lateAttach"),
+        end_position=info.get("keysDay") if info.get("keysDay") is not None else info.get("index"),
+    )
+    return out
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+def synth_csv(n: int) -> Path:
+    """The synthetic CSV for `n` events (fixed seed), written once and reused."""
+    path = DATA_DIR / f"synth-{n}-seed{SEED}.csv"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.csv")
+        subprocess.run([PY, "-m", "dashboard", "synth", "--events", str(n), "--out", str(tmp),
+                        "--seed", str(SEED)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        tmp.replace(path)
+    return path
+
+
+def run_json(cmd: list[str], limit_s: float) -> tuple[dict, float]:
+    """Run a command that prints one JSON line; (its result, wall seconds)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=limit_s)
+    except subprocess.TimeoutExpired:
+        kill_tree(proc.pid)
+        proc.communicate()
+        raise TimeoutError(f"timeout after {limit_s:.0f} s") from None
+    finally:
+        if proc.poll() is None:
+            kill_tree(proc.pid)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        tail = (stderr or "").strip().splitlines()[-1:] or ["?"]
+        raise RuntimeError(f"exit {proc.returncode}: {tail[0][:200]}")
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    return json.loads(lines[-1]), elapsed
+
+
+def _env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATA", "REDIS_URL", "CACHE_DIR", "POINT_THRESHOLD", "DEBUG")}
+    env["PYTHONPATH"] = str(ROOT)
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+class Size:
+    """One data size: its file, the shape of the loaded data and where the steps start."""
+
+    def __init__(self, label: str, steps: int, limit_s: float):
+        self.label = label
+        self.key: str | int = "shipped" if label == "shipped" else int(label)
+        self.csv = None if self.key == "shipped" else synth_csv(int(self.key))
+        self.limit_s = limit_s
+        cmd = [PY, "-m", "bench.timeline_pages", "prepare", "--data", str(self.csv or ""),
+               "--cache-dir", str(CACHE_DIR)]
+        self.info, self.prepare_s = run_json(cmd, max(limit_s, 600))
+        self.n = self.info["incidents"]
+        self.first_day = dt.date.fromisoformat(self.info["first_day"])
+        self.last_day = dt.date.fromisoformat(self.info["last_day"])
+        n_days = (self.last_day - self.first_day).days + 1
+        start = self.first_day if self.key == "shipped" else SYNTH_START
+        self.start_index = min(max((start - self.first_day).days, 0), n_days - 1)
+        self.start = self.first_day + dt.timedelta(days=self.start_index)
+        self.steps = max(0, min(steps, n_days - 1 - self.start_index))
+        self.center, self.zoom = (None, None) if self.key == "shipped" else SYRIA_VIEW
+
+    def dashboard_url(self, base: str, window: str) -> str:
+        from dashboard.state import view_to_url
+        from dashboard.view import DEFAULT_LAYERS, View
+
+        layers = DEFAULT_LAYERS | {f"data:{x}" for x in self.info["layer_ids"]}
+        view = View(date=self.start, window=window, layers=frozenset(layers),
+                    preset="syria" if self.center else "aleppo")
+        return base + view_to_url(view, "/")
+
+    def page_args(self) -> list[str]:
+        args = ["--data", str(self.csv or ""), "--cache-dir", str(CACHE_DIR)]
+        if self.center:
+            args += ["--center", self.center, "--zoom", str(self.zoom)]
+        return args
+
+
+# --- implementations -------------------------------------------------------------------------
+
+
+def run_dashboard(size: Size, windows, steps_hint) -> list[dict]:
+    port = free_port()
+    env = _env(HOST="127.0.0.1", PORT=port, WORKERS=1, THREADS=4, TIMEOUT=900,
+               LOG_LEVEL="warning", DATA=str(size.csv or ""), CACHE_DIR=str(CACHE_DIR))
+    gunicorn = str(Path(PY).with_name("gunicorn"))
+    server = Server([gunicorn, "--config", "dashboard/gunicorn_conf.py", "app:server"], env,
+                    "/readyz", port, f"dashboard-{size.label}.log")
+    rows = []
+    try:
+        try:
+            load_s = server.wait_ready(size.limit_s)
+        except (TimeoutError, RuntimeError) as exc:
+            return [make_row("dashboard", w, size.n, size=size.key, error=str(exc),
+                             rss_mb=server.rss.max_process_mb(exclude_root=True))
+                    for w in windows]
+        # The first page view builds the browser payload (runtime.payload); time it here so
+        # that both windows' first paints are measured on a warm worker.
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(server.base + "/_dash-layout",  # noqa: S310 - loopback
+                                        timeout=size.limit_s) as response:
+                layout_bytes = len(response.read())
+            first_layout_s = round(time.perf_counter() - started, 2)
+        except (urllib.error.URLError, OSError) as exc:
+            first_layout_s, layout_bytes = None, None
+            print(f"  /_dash-layout failed: {exc}", file=sys.stderr)
+        for window in windows:
+            load1 = os.getloadavg()[0]
+            url = size.dashboard_url(server.base, window)
+            measured = browser_cell("dashboard", url, "#map-graph .js-plotly-plot",
+                                    ["incident-points", "incident-cells"], size.steps,
+                                    size.limit_s)
+            rows.append(make_row("dashboard", window, size.n, size=size.key,
+                                 load_s=round(load_s, 2),
+                                 rss_mb=server.rss.max_process_mb(exclude_root=True),
+                                 first_layout_s=first_layout_s, layout_bytes=layout_bytes,
+                                 url=url.removeprefix(server.base), loadavg_1m=round(load1, 2),
+                                 loadavg_1m_after=round(os.getloadavg()[0], 2), **measured))
+            _progress(rows[-1])
+    finally:
+        server.stop()
+    return rows
+
+
+def run_px(size: Size, windows, steps_hint) -> list[dict]:
+    rows = []
+    static = StaticServer(PAGES_DIR)
+    try:
+        for window in windows:
+            load1 = os.getloadavg()[0]
+            out_dir = PAGES_DIR / size.label
+            cmd = [PY, "-m", "bench.timeline_pages", "px", "--window", window, "--out-dir",
+                   str(out_dir), "--max-points", str(PX_MAX_POINTS), *size.page_args()]
+            try:
+                built, wall = run_json(cmd, size.limit_s)
+            except (TimeoutError, RuntimeError) as exc:
+                rows.append(make_row("px_animation", window, size.n, size=size.key,
+                                     error=f"page build: {exc}", loadavg_1m=round(load1, 2)))
+                _progress(rows[-1])
+                continue
+            if not built.get("ok"):
+                rows.append(make_row("px_animation", window, size.n, size=size.key,
+                                     error=built.get("infeasible", "page not built"),
+                                     px_points=built.get("points"), loadavg_1m=round(load1, 2)))
+                _progress(rows[-1])
+                continue
+            url = f"{static.base}/{size.label}/{built['page']}"
+            measured = browser_cell("px_animation", url, "#gd", None, size.steps, size.limit_s,
+                                    px_start=size.start.isoformat())
+            rows.append(make_row("px_animation", window, size.n, size=size.key,
+                                 load_s=round(wall, 2), rss_mb=built.get("maxrss_mb"),
+                                 page_bytes=built.get("html_bytes"), px_points=built["points"],
+                                 px_frames=len(built["frames"]), loadavg_1m=round(load1, 2),
+                                 loadavg_1m_after=round(os.getloadavg()[0], 2), **measured))
+            _progress(rows[-1])
+    finally:
+        static.stop()
+    return rows
+
+
+def run_server_figure(size: Size, windows, steps_hint) -> list[dict]:
+    port = free_port()
+    cmd = [PY, "-m", "bench.timeline_pages", "server", "--port", str(port), *size.page_args()]
+    server = Server(cmd, _env(), "/ready", port, f"server-figure-{size.label}.log")
+    rows = []
+    try:
+        try:
+            load_s = server.wait_ready(size.limit_s)
+        except (TimeoutError, RuntimeError) as exc:
+            return [make_row("dash_server_figure", w, size.n, size=size.key, error=str(exc),
+                             rss_mb=server.rss.max_process_mb()) for w in windows]
+        for window in windows:
+            load1 = os.getloadavg()[0]
+            url = f"{server.base}/?window={window}&date={size.start.isoformat()}"
+            measured = browser_cell("dash_server_figure", url, "#graph .js-plotly-plot", None,
+                                    size.steps, size.limit_s, start_index=size.start_index)
+            rows.append(make_row("dash_server_figure", window, size.n, size=size.key,
+                                 load_s=round(load_s, 2), rss_mb=server.rss.max_process_mb(),
+                                 loadavg_1m=round(load1, 2),
+                                 loadavg_1m_after=round(os.getloadavg()[0], 2), **measured))
+            _progress(rows[-1])
+    finally:
+        server.stop()
+    return rows
+
+
+RUNNERS = {"dashboard": run_dashboard, "px_animation": run_px,
+           "dash_server_figure": run_server_figure}
+
+
+def _progress(row: dict) -> None:
+    p95 = _fmt(row.get("step_p95_ms"), 1)
+    extra = f"  ERROR {row['error']}" if row.get("error") else ""
+    print(f"  {row['impl']:<19} {row['window']:<10} n={_fmt(row['n']):>9}  "
+          f"load {_fmt(row['load_s'], 1)} s  "
+          f"rss {_fmt(row['rss_mb'], 0)} MB  first paint {_fmt(row['first_paint_ms'], 0)} ms  "
+          f"p50 {_fmt(row['step_p50_ms'], 1)}  p95 {p95} ms  bytes {_fmt(row['step_bytes'], 0)}"
+          f"{extra}", flush=True)
+
+
+def machine_info() -> dict:
+    import dash
+    import plotly
+
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        total = None
+    return {"cpu_count": os.cpu_count(), "mem_gb": round(total, 1) if total else None,
+            "loadavg_before": [round(x, 2) for x in os.getloadavg()],
+            "chromium": chromium_version(), "python": sys.version.split()[0],
+            "dash": dash.__version__, "plotly_py": plotly.__version__,
+            "platform": sys.platform}
+
+
+def write_results(payload: dict) -> None:
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    tmp = RESULTS.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(payload, indent=1, default=str), encoding="utf-8")
+    tmp.replace(RESULTS)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.timeline", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=DEFAULT_SIZES,
+                        help=f"comma-separated: shipped and/or event counts ({DEFAULT_SIZES})")
+    parser.add_argument("--steps", type=int, default=30, help="key presses per cell (30)")
+    parser.add_argument("--impl", default=",".join(IMPLS), help="comma-separated implementations")
+    parser.add_argument("--window", default=",".join(WINDOWS), help="day,cumulative")
+    parser.add_argument("--time-limit", type=float, default=None,
+                        help="seconds per phase for every size (default: 90 shipped, 120 "
+                             "10k, 240 100k, 300 1M)")
+    args = parser.parse_args(argv)
+    impls = [x.strip() for x in args.impl.split(",") if x.strip()]
+    windows = [x.strip() for x in args.window.split(",") if x.strip()]
+    sizes = [x.strip() for x in args.sizes.split(",") if x.strip()]
+    bad = [x for x in impls if x not in IMPLS] + [x for x in windows if x not in WINDOWS]
+    if bad:
+        parser.error(f"unknown: {', '.join(bad)}")
+    if not chromium_binary() or not shutil.which("chromedriver"):
+        print("chromium and chromedriver are needed (make system-deps)", file=sys.stderr)
+        return 2
+    for stale in PAGES_DIR.glob("*/px-*.html"):
+        stale.unlink()
+    started = time.perf_counter()
+    machine = machine_info()
+    print(f"timeline benchmark: {machine['cpu_count']} CPUs, load average "
+          f"{machine['loadavg_before']}, {machine['chromium']}", flush=True)
+    payload = {"started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+               "machine": machine,
+               "config": {"sizes": sizes, "steps": args.steps, "impls": impls,
+                          "windows": windows, "settle_s": SETTLE_S, "seed": SEED,
+                          "px_max_points": PX_MAX_POINTS, "chrome_flags": list(CHROME_FLAGS)},
+               "sizes": {}, "rows": []}
+    rows: list[dict] = payload["rows"]
+    for label in sizes:
+        key = "shipped" if label == "shipped" else int(label)
+        limit = args.time_limit or TIME_LIMITS.get(key) or max(120.0, 300.0 * int(key) / 1e6)
+        print(f"\n== {label}: preparing data", flush=True)
+        try:
+            size = Size(label, args.steps, limit)
+        except (TimeoutError, RuntimeError, subprocess.CalledProcessError) as exc:
+            for impl in impls:
+                rows.extend(make_row(impl, w, None, size=key, error=f"data: {exc}")
+                            for w in windows)
+            continue
+        payload["sizes"][label] = {**size.info, "prepare_s": round(size.prepare_s, 2),
+                                   "start": size.start.isoformat(), "steps": size.steps,
+                                   "time_limit_s": limit, "csv": str(size.csv or "")}
+        print(f"   {size.n:,} incidents, steps from {size.start} ({size.steps} steps), "
+              f"limit {limit:.0f} s per phase", flush=True)
+        for impl in impls:
+            rows.extend(RUNNERS[impl](size, windows, args.steps))
+            write_results(payload)
+    machine["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+    payload["elapsed_s"] = round(time.perf_counter() - started, 1)
+    payload["targets"] = check_targets(rows)
+    write_results(payload)
+    print("\n" + format_table(rows))
+    print(f"\nload average before {machine['loadavg_before']}, after "
+          f"{machine['loadavg_after']} ({machine['cpu_count']} CPUs); "
+          f"{payload['elapsed_s']:.0f} s in all")
+    print("\ntargets:\n" + format_targets(payload["targets"]))
+    print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""The timeline benchmark's pure parts (no browser, no server): row schema, statistics,
+target checks, the per-step byte accounting. The benchmark itself is `make bench`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bench import timeline as bt
+
+
+def test_percentile_matches_numpy_linear():
+    rng = np.random.default_rng(1)
+    for size in (1, 2, 5, 30, 101):
+        values = rng.lognormal(5, 1, size).tolist()
+        for q in (0, 50, 95, 100):
+            assert bt.percentile(values, q) == pytest.approx(np.percentile(values, q))
+    assert bt.percentile([], 95) is None
+    assert bt.percentile([3, 1, 2], 50) == 2
+    with pytest.raises(ValueError):
+        bt.percentile([1.0], 101)
+
+
+def test_step_stats_p95_between_the_top_ranks():
+    values = list(range(1, 31))  # 30 steps: p95 interpolates between the 28th and 29th
+    stats = bt.step_stats(values)
+    assert stats["n"] == 30 and stats["p50"] == 15.5 and stats["p95"] == pytest.approx(28.6)
+    assert stats["min"] == 1 and stats["max"] == 30 and stats["mean"] == 15.5
+    assert bt.step_stats([])["p95"] is None
+
+
+def test_row_schema():
+    row = bt.make_row("dashboard", "day", 100_000, load_s=2.5, rss_mb=900.0,
+                      first_paint_ms=1500.0, step_p50_ms=80.0, step_p95_ms=120.0, step_bytes=0)
+    assert list(row)[:len(bt.ROW_KEYS)] == list(bt.ROW_KEYS)
+    assert bt.validate_row(row) == []
+    failed = bt.make_row("dash_server_figure", "cumulative", 1_000_000,
+                         error="timeout after 300 s (first paint; 0 of 30 steps measured)")
+    assert failed["step_p95_ms"] is None and bt.validate_row(failed) == []
+    assert bt.validate_row(bt.make_row("px_animation", "day", 10)) == ["no figures and no error"]
+    assert "p95 < p50" in bt.validate_row({**row, "step_p95_ms": 10.0})
+    assert bt.validate_row({**row, "rss_mb": -1})
+    with pytest.raises(ValueError):
+        bt.make_row("nope", "day", 1)
+    with pytest.raises(ValueError):
+        bt.make_row("dashboard", "week", 1)
+
+
+def _row(impl, window, size, p95, **extra):
+    return bt.make_row(impl, window, size, size=size, step_p50_ms=p95 / 2, step_p95_ms=p95,
+                       **extra)
+
+
+def test_targets_met_and_missed_with_margins():
+    rows = [
+        _row("dashboard", "cumulative", 100_000, 200.0, step_bytes_max=0),
+        _row("dash_server_figure", "cumulative", 100_000, 1000.0),
+        _row("dashboard", "day", 100_000, 100.0, step_bytes_max=0),
+        _row("px_animation", "day", 100_000, 120.0),
+        _row("dashboard", "day", 1_000_000, 300.0, load_s=25.0, rss_mb=2000.0,
+             first_paint_ms=4000.0, step_bytes_max=24_000,
+             step_request_paths=["/_dash-update-component"], step_requests=1.0),
+        _row("dashboard", "cumulative", 1_000_000, 500.0, load_s=25.0, rss_mb=2000.0,
+             first_paint_ms=6000.0, step_bytes_max=0),
+        _row("dash_server_figure", "cumulative", 1_000_000, 5000.0),
+    ]
+    checks = {c["target"]: c for c in bt.check_targets(rows)}
+    assert checks["100k cumulative: dashboard step p95 <= 250 ms"]["met"] is True
+    ratio = checks["100k cumulative: dashboard >= 3.5x faster (p95) than dash_server_figure"]
+    assert ratio["met"] is True and ratio["value"] == 5.0
+    assert checks["100k day: dashboard step p95 at least as fast as px_animation"]["met"] is True
+    assert checks["100k day: (aim) 1.5x faster than px_animation"]["met"] is False
+    load = checks["1M: server loads the data in <= 20 s"]
+    assert load["met"] is False and "missed by 5" in load["detail"]
+    assert checks["1M: peak memory per worker <= 3 GB"]["met"] is True
+    assert checks["1M day: first paint <= 5 s"]["met"] is True
+    assert checks["1M cumulative: first paint <= 5 s"]["met"] is False
+    fifteen = checks["1M cumulative: dashboard >= 15x faster (p95) than dash_server_figure"]
+    assert fifteen["met"] is False and fifteen["value"] == 10.0
+    assert checks["1M: no crashed tab (dashboard)"]["met"] is True
+    net = [c for t, c in checks.items() if t.startswith("dashboard: bytes")][0]
+    assert net["met"] is False and "/_dash-update-component" in net["detail"]
+    assert checks["dashboard: 0 bytes per step (the step stays in the browser)"]["met"] is False
+
+
+def test_targets_not_measured_and_crash():
+    rows = [bt.make_row("dashboard", "cumulative", 1_000_000, size=1_000_000,
+                        error="tab crashed (3 of 30 steps measured)")]
+    checks = {c["target"]: c for c in bt.check_targets(rows)}
+    assert checks["1M cumulative: dashboard step p95 <= 750 ms"]["met"] is None
+    assert checks["1M: no crashed tab (dashboard)"]["met"] is False
+    text = bt.format_targets(bt.check_targets(rows))
+    assert "n/a" in text and "MISSED" in text
+
+
+def test_step_bytes_are_split_by_key_press():
+    steps = [{"ms": 10.0, "t0": 100.0, "drawn": 5}, {"ms": 30.0, "t0": 200.0, "drawn": 7}]
+    info = {"now": 300.0, "heap": 2**20, "plotly": "4.1.1", "lateAttach": False,
+            "keysDay": 2, "index": 0,
+            "resources": [
+                {"name": "http://127.0.0.1:1/_dash-layout", "start": 50.0, "transfer": 999},
+                {"name": "http://127.0.0.1:1/_dash-update-component", "start": 150.0,
+                 "transfer": 300},
+                {"name": "http://127.0.0.1:1/_dash-update-component", "start": 250.0,
+                 "transfer": 500}],
+            "sent": [{"t": 150.0, "url": "/_dash-update-component", "bytes": 1000,
+                      "output": "incident-table.rowData"},
+                     {"t": 40.0, "url": "/_dash-layout", "bytes": 7}]}
+    out = bt._step_fields(steps, info)
+    assert out["steps"] == 2 and out["step_p50_ms"] == 20.0
+    assert out["step_bytes_max"] == 1300 and out["step_bytes"] == 900
+    assert out["step_bytes_in"] == 400 and out["step_bytes_out"] == 500
+    assert out["step_request_paths"] == ["/_dash-update-component"]
+    assert out["step_callbacks"] == {"incident-table.rowData": 1}
+    assert out["points_p50"] == 6 and out["end_position"] == 2 and out["js_heap_mb"] == 1.0
+
+
+def test_table_lists_every_row_and_errors():
+    rows = [_row("dashboard", "day", 42, 50.0, load_s=1.0, rss_mb=200.0, first_paint_ms=900.0,
+                 step_bytes=0),
+            bt.make_row("px_animation", "cumulative", 100_000, size=100_000,
+                        error="infeasible: cumulative frames would hold 18,000,000 points")]
+    text = bt.format_table(rows)
+    assert "dashboard" in text and "px_animation" in text and "infeasible" in text
+    assert len(text.splitlines()) >= 4
