@@ -27,10 +27,25 @@ import urllib3.util.ssl_  # noqa: E402
 if not hasattr(urllib3.util, "create_urllib3_context"):
     urllib3.util.create_urllib3_context = urllib3.util.ssl_.create_urllib3_context
 
-from locust import HttpUser, between, task  # noqa: E402
+from locust import HttpUser, between, events, task  # noqa: E402
 
 CALLBACK_URL = "/_dash-update-component"
 MAX_POLLS = 600  # bounded: one export is given at most this many polls
+# Every response time by request name, written at the end for exact percentiles (locust's CSV
+# has per-name percentiles only, and bench.load also needs them over all viewer callbacks).
+TIMES: dict[str, list[float]] = {}
+
+
+@events.request.add_listener
+def _record(name, response_time, exception=None, **_kwargs):
+    TIMES.setdefault(name, []).append(float(response_time))
+
+
+@events.quitting.add_listener
+def _dump(**_kwargs):
+    path = os.environ.get("ALEPPO_LOAD_TIMES")
+    if path:
+        Path(path).write_text(json.dumps(TIMES), encoding="utf-8")
 
 
 def _plan() -> dict:
@@ -67,17 +82,25 @@ class Viewer(HttpUser):
         self.client.get("/?" + query if query else "/", name="GET /")
         self.client.get("/_dash-layout", name="GET /_dash-layout")
         self.client.get("/_dash-dependencies", name="GET /_dash-dependencies")
+        for item in PLAN["viewer_payloads"]:  # the browser then asks for the page body
+            if item["kind"] == "page":
+                self._post(item, item["payload"])
 
-    @task(6)
-    def use_callback(self):
-        if not PLAN["viewer_payloads"]:
-            return
-        item = random.choice(PLAN["viewer_payloads"])
-        payload = _with_day(item["payload"], random.randrange(max(PLAN["days"], 1)))
+    def _post(self, item: dict, payload: dict) -> None:
         with self.client.post(CALLBACK_URL, json=payload, name=f"callback {item['kind']}",
                               catch_response=True) as response:
             if response.status_code in (200, 204):
                 response.success()
+
+    @task(6)
+    def use_callback(self):
+        """Move the timeline (table, charts), open an incident, now and then a new view."""
+        items = [i for i in PLAN["viewer_payloads"] if i["kind"] != "page"]
+        if not items:
+            return
+        item = random.choice(items)
+        payload = _with_day(item["payload"], random.randrange(max(PLAN["days"], 1)))
+        self._post(item, payload)
 
 
 class Presenter(HttpUser):
@@ -97,12 +120,17 @@ class Presenter(HttpUser):
         old_job = None
         for _ in range(MAX_POLLS):
             payload = spec["payload"]
-            with self.client.post(url, json=payload, name="export request",
+            name = "export request" if url == CALLBACK_URL else "export poll"
+            with self.client.post(url, json=payload, name=name,
                                   catch_response=True) as response:
                 if response.status_code == 204:
+                    # The page would stop here: the job ended without a result for it.
                     response.success()
-                    time.sleep(0.5)
-                    continue
+                    self.environment.events.request.fire(
+                        request_type="JOB", name="export completed", response_time=0,
+                        response_length=0, context={},
+                        exception=RuntimeError("export ended without a result (204)"))
+                    return
                 if response.status_code != 200:
                     response.failure(f"HTTP {response.status_code}")
                     return
@@ -113,11 +141,15 @@ class Presenter(HttpUser):
                 url = f"{CALLBACK_URL}?cacheKey={body['cacheKey']}&job={old_job}"
                 time.sleep(0.5)
                 continue
-            if body.get("response") or body.get("multi"):
+            if body.get("response"):
+                # Finished: a file to download, or a message (busy, failed, timed out).
                 elapsed_ms = (time.perf_counter() - started) * 1000
+                status = (body["response"].get("export-status") or {}).get("children", "")
+                ok = bool((body["response"].get("export-download") or {}).get("data"))
                 self.environment.events.request.fire(
                     request_type="JOB", name="export completed", response_time=elapsed_ms,
-                    response_length=0, exception=None, context={},
+                    response_length=0, context={},
+                    exception=None if ok else RuntimeError(f"export ended: {status}"),
                 )
                 return
             time.sleep(0.5)
