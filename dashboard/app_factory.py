@@ -7,6 +7,7 @@ import importlib
 import dash
 
 from dashboard.config import PROJECT_ROOT, Config, load_config, resolve_secret_key
+from dashboard.data.outlines import OUTLINES_PATH
 from dashboard.runtime import configure
 
 # Feature modules that register callbacks. Each exposes `register(app)`: callbacks are bound
@@ -57,7 +58,30 @@ def create_app(config: Config | None = None) -> dash.Dash:
         module = _optional(module_name)
         if module is not None:
             module.register(app)
+    _serve_outlines(app)
     server = _optional("dashboard.server")
     if server is not None:
         server.install(app, config)
     return app
+
+
+def _serve_outlines(app: dash.Dash) -> None:
+    """GET OUTLINES_PATH: the offline map's land and boundaries, fetched once per page by
+    MapLibre (and cached by the browser) instead of riding inside every map figure."""
+    import hashlib
+
+    import flask
+
+    from dashboard.runtime import get_runtime
+
+    def outlines():
+        body = get_runtime().outlines_json
+        if body is None:
+            flask.abort(404)
+        response = flask.Response(body, mimetype="application/geo+json")
+        response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+        response.cache_control.public = True
+        response.cache_control.max_age = 86_400
+        return response.make_conditional(flask.request)
+
+    app.server.add_url_rule(OUTLINES_PATH, "outlines", outlines, methods=["GET"])

@@ -6,6 +6,7 @@ timeline step changes happens in the browser (see assets/timeline.js).
 
 from __future__ import annotations
 
+import dash
 import pandas as pd
 from dash import dcc, html
 
@@ -16,6 +17,7 @@ from dashboard.components.help import make_help_overlay
 from dashboard.components.layers import make_layer_panel
 from dashboard.components.table import make_table_panel
 from dashboard.components.timeline import day_labels, make_timeline
+from dashboard.data.outlines import OUTLINES_PATH
 from dashboard.figures.charts import make_cumulative_chart, make_daily_chart, make_day_histogram
 from dashboard.figures.map import make_map_figure
 from dashboard.i18n import gettext as _t
@@ -62,6 +64,13 @@ def chart_figures(runtime: Runtime, view: View) -> tuple:
     return cumulative, daily, histogram
 
 
+def page_map_figure(runtime: Runtime, view: View):
+    """The page's base map: compact legend, outlines fetched by the browser (not inline)."""
+    outlines_url = dash.get_relative_path(OUTLINES_PATH) if runtime.outlines_json else None
+    return make_map_figure(runtime.dataset, view, runtime.payload, view.lang,
+                           compact_legend=True, outlines_url=outlines_url)
+
+
 def build_page(
     view: View,
     runtime: Runtime,
@@ -72,7 +81,7 @@ def build_page(
     """The page body for a view, with any URL notices shown on top."""
     lang = view.lang
     cumulative, daily, histogram = chart_figures(runtime, view)
-    base_map = make_map_figure(runtime.dataset, view, runtime.payload, lang, compact_legend=True)
+    base_map = page_map_figure(runtime, view)
     categories = set(runtime.incidents["category"].dropna().astype(str))
     notice_children = []
     if notices:

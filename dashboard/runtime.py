@@ -63,6 +63,14 @@ class Runtime:
         """The payload serialised once per process (it can be tens of MB for big imports)."""
         return json.dumps(self.payload, separators=(",", ":"))
 
+    @cached_property
+    def outlines_json(self) -> bytes | None:
+        """The validated outlines as served to the page (None when there are none)."""
+        outlines = self.dataset.outlines
+        if outlines is None:
+            return None
+        return json.dumps(outlines, separators=(",", ":"), ensure_ascii=False).encode()
+
     def counts(self) -> dict[str, int]:
         """Record counts for health checks."""
         ds = self.dataset

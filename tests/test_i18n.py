@@ -26,7 +26,7 @@ UI_MSGIDS = [
     "Aleppo situation map", "Layers", "Timeline", "Play", "Pause", "Speed", "Up to this day",
     "This day only", "Casualty reports", "Killed per day", "Incident details", "Incidents",
     "Sources", "Share link", "Copy link", "Link copied", "Language", "Theme", "Light", "Dark",
-    "Basemap", "No basemap (offline)", "OpenStreetMap", "Carto light", "Carto dark", "Map view",
+    "Basemap", "Outline map (offline)", "OpenStreetMap", "Carto light", "Carto dark", "Map view",
     "Aleppo city", "Northern Syria", "All of Syria", "Zones in force", "Routes",
     "Neighbourhood control (as reported)", "Places", "Precision halos", "approximate",
     "Estimated geometry", "Date", "Category", "Place", "Side", "Killed", "Injured",

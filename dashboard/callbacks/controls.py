@@ -10,8 +10,8 @@ from dash import ClientsideFunction, Input, Output, State, no_update
 from dashboard import ids
 from dashboard.callbacks.timeline import LAYER_INPUTS
 from dashboard.figures.charts import make_daily_chart
-from dashboard.figures.map import make_map_figure
 from dashboard.filters import clamp_date
+from dashboard.layout import page_map_figure
 from dashboard.runtime import get_runtime
 from dashboard.state import decode_view, is_known_layer, ordered_layers
 from dashboard.view import View
@@ -111,8 +111,7 @@ def register(app) -> None:
         view = view_from_controls(day_index, days, basics, (categories, context),
                                   basemap=basemap, preset=preset)
         runtime = get_runtime()
-        return make_map_figure(runtime.dataset, view, runtime.payload, view.lang,
-                               compact_legend=True)
+        return page_map_figure(runtime, view)
 
     @app.callback(
         Output(ids.DAILY_CHART, "figure", allow_duplicate=True),

@@ -57,8 +57,10 @@ def make_header(view: View) -> html.Header:
                     make_export_menu(lang),
                     html.Label([
                         html.Span(_t("Link to this view", lang), className="sr-label"),
+                        # Hidden while empty (assets/10-header.css), shown once shared.
                         dcc.Input(id=ids.SHARE_URL_TEXT, type="text", readOnly=True,
-                                  className="share-url", value=""),
+                                  className="share-url", value="",
+                                  placeholder=_t("Link to this view", lang)),
                     ]),
                 ],
             ),

@@ -19,7 +19,7 @@ CONTEXT_LABELS = {
     "halos": N_("Precision halos"),
 }
 BASEMAP_LABELS = {
-    "none": N_("No basemap (offline)"),
+    "none": N_("Outline map (offline)"),
     "osm": N_("OpenStreetMap"),
     "carto-light": N_("Carto light"),
     "carto-dark": N_("Carto dark"),

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,6 +18,7 @@ from dashboard.config import DEFAULT_GEODATA
 from dashboard.data._refs import check_references
 from dashboard.data._tables import Table, fix_lines, line_order, read_table
 from dashboard.data.model import CRS, INCIDENT_COLUMNS, Dataset
+from dashboard.data.outlines import OUTLINES_FILE, load_outlines
 from dashboard.data.schema import FILE_SPECS
 
 # Every file of the contract is required; manifest.json is checked by `validate`, not here.
@@ -44,8 +46,11 @@ def load_dataset(geodata_dir: Path | None = None) -> Dataset:
     Returns clean frames (GeoDataFrames in EPSG:4326 where the data has a place) and, in
     `Dataset.problems`, every record left out or flagged, with file, line, field and reason.
     """
-    tables = load_tables(Path(geodata_dir) if geodata_dir is not None else DEFAULT_GEODATA)
-    return dataset_from_tables(tables)
+    folder = Path(geodata_dir) if geodata_dir is not None else DEFAULT_GEODATA
+    dataset = dataset_from_tables(load_tables(folder))
+    outlines, problems = load_outlines(folder / OUTLINES_FILE, OUTLINES_FILE)
+    return dataclasses.replace(dataset, outlines=outlines,
+                               problems=(*dataset.problems, *problems))
 
 
 def dataset_from_tables(tables: dict[str, Table]) -> Dataset:

@@ -116,6 +116,9 @@ class Dataset:
     context_facts: pd.DataFrame
     scenes: tuple[dict, ...] = ()
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    # The offline map's land, boundaries and country labels (a GeoJSON FeatureCollection, see
+    # dashboard/data/outlines.py); None when geodata has none.
+    outlines: dict | None = None
 
     @property
     def errors(self) -> tuple[Problem, ...]:

@@ -18,6 +18,7 @@ from dashboard.data._tables import Table, read_table
 from dashboard.data.load import load_tables
 from dashboard.data.manifest import MANIFEST, check_manifest
 from dashboard.data.model import Problem
+from dashboard.data.outlines import OUTLINES_FILE, load_outlines
 from dashboard.data.schema import FILE_SPECS
 
 
@@ -53,20 +54,23 @@ def _shown(path: Path) -> str:
 def check_path(arg: str, report: Report) -> None:
     """Check one PATH argument (a geodata folder or a single file) into `report`."""
     path = Path(arg)
-    if path.name in FILE_SPECS:
+    if path.name == OUTLINES_FILE and not path.is_dir():
+        report.problems += load_outlines(path, arg)[1]
+    elif path.name in FILE_SPECS:
         # A single file is checked on its own: references into other files are not followed.
         # (A folder with a data file's name is reported as "is a directory".)
         report.add_tables({path.name: read_table(FILE_SPECS[path.name], path, arg)})
     elif path.is_dir():
         prefix = arg.rstrip("/\\") + "/"
         report.add_tables(load_tables(path, label_prefix=prefix))
+        report.problems += load_outlines(path / OUTLINES_FILE, prefix + OUTLINES_FILE)[1]
         report.problems += check_manifest(path, label_prefix=prefix)
     elif path.name == MANIFEST:
         report.problems += _manifest_shape(path, arg)
     elif not path.exists():
         report.problems.append(Problem(arg, None, None, "no such file or folder"))
     else:
-        names = ", ".join(FILE_SPECS)
+        names = ", ".join([*FILE_SPECS, OUTLINES_FILE])
         reason = f"not a geodata file name (expected a folder or one of: {names})"
         report.problems.append(Problem(arg, None, None, reason))
 

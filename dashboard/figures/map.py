@@ -29,12 +29,13 @@ from dashboard.figures.map_context import (
 )
 from dashboard.figures.palette import (
     CATEGORY_COLOURS,
+    TILE_BASEMAPS,
     UNREPORTED_OUTLINE,
     map_style,
     map_surface,
 )
 from dashboard.filters import dataset_days
-from dashboard.i18n import category_label, gettext, ngettext
+from dashboard.i18n import category_label, country_name, gettext, ngettext
 from dashboard.timeline import (
     SIZE_UNREPORTED_PX,
     build_timeline_payload,
@@ -128,12 +129,55 @@ def _incident_traces(lang: str, theme: str) -> list[dict]:
     ]
 
 
+COUNTRY_LABEL_MAX_ZOOM = 8  # country names only where whole countries are in view
+BOUNDARY_LEGEND_MAX_ZOOM = 10  # from Aleppo city, Turkey's border is ~45 km away
+
+
+def _outline_map(dataset: Dataset, view: View, lang: str,
+                 outlines_url: str | None) -> tuple[dict, list[dict]]:
+    """(style, extra traces): the chosen tile basemap, or the offline outline map.
+
+    In the page (`outlines_url` given) the browser fetches the outlines once and MapLibre
+    names the countries: nothing is added to the figure a timeline step re-sends. In still
+    images the outlines go inline and the names are a text trace, which exports draw as SVG
+    text (dashboard/export/labels.py) instead of rasterising glyphs in software WebGL."""
+    outlines = dataset.outlines if view.basemap not in TILE_BASEMAPS else None
+    if outlines is None:
+        return map_style(view.theme, view.basemap), []
+    scale = PRESENT_TEXT_FACTOR if view.mode == "present" else 1.0
+    labels = [f for f in outlines["features"] if f["properties"]["kind"] == "label"]
+    names = {f["properties"]["iso_a2"]: country_name(f["properties"]["iso_a2"], lang)
+             for f in labels}
+    if outlines_url:
+        return map_style(view.theme, view.basemap, outlines_url, names, scale), []
+    style = map_style(view.theme, view.basemap, outlines)
+    if not labels or view.map_view()[2] >= COUNTRY_LABEL_MAX_ZOOM:
+        return style, []
+    surface = map_surface(view.theme)
+    trace = dict(type="scattermap", meta="basemap-countries", mode="text", hoverinfo="skip",
+                 showlegend=False,
+                 lat=[f["geometry"]["coordinates"][1] for f in labels],
+                 lon=[f["geometry"]["coordinates"][0] for f in labels],
+                 text=[names[f["properties"]["iso_a2"]].upper() for f in labels],
+                 textfont={"color": surface["country_text"], "size": round(13 * scale)})
+    return style, [trace]
+
+
+def _boundary_legend(lang: str, theme: str) -> dict:
+    return dict(type="scattermap", meta="legend-boundaries", lat=[None], lon=[None],
+                mode="lines", hoverinfo="skip",
+                line={"color": map_surface(theme)["boundary"], "width": 1.2},
+                name=gettext("Boundaries: de facto, approximate (Natural Earth)", lang))
+
+
 def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
-                    lang: str = "en", compact_legend: bool = False) -> go.Figure:
-    """The base map figure for `view`: offline inline style (or the chosen tile basemap),
+                    lang: str = "en", compact_legend: bool = False,
+                    outlines_url: str | None = None) -> go.Figure:
+    """The base map figure for `view`: offline outline map (or the chosen tile basemap),
     context layers for the view's day (all of them: switching one off is the browser's job),
     and empty incident traces plus legend entries. `payload` (timeline.build_timeline_payload)
-    fixes the size and cell scales; without it they come from the dataset."""
+    fixes the size and cell scales; without it they come from the dataset. `outlines_url` is
+    where the page fetches the dataset's outlines from (None: inline, for still images)."""
     day = view_day(dataset, view)
     theme, surface = view.theme, map_surface(view.theme)
     if payload is not None:
@@ -147,6 +191,14 @@ def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
             *control_traces(dataset, day, lang, theme), *place_traces(dataset, lang, theme),
             *_incident_traces(lang, theme),
             *_legend_traces(lang, theme, max_killed, compact_legend)]
+    style, country_traces = _outline_map(dataset, view, lang, outlines_url)
+    data[:0] = country_traces  # beneath every context layer
+    # The map's attribution always says the boundaries are de facto; the full legend (still
+    # images) says it too where a boundary can be in view. The page's compact legend does not
+    # grow over the map for it.
+    if ("outlines" in style["sources"] and not compact_legend
+            and view.map_view()[2] < BOUNDARY_LEGEND_MAX_ZOOM):
+        data.append(_boundary_legend(lang, theme))
     lat, lon, zoom = view.map_view()
     uirevision = f"map:{lat:.4f},{lon:.4f},{zoom:.2f}"  # constant across timeline steps
     timeline_meta = {
@@ -160,7 +212,7 @@ def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
         "cell_min_px": CELL_MIN_PX, "cell_max_px": CELL_MAX_PX, "cell_max": cell_max,
     }
     layout = dict(
-        map={"style": map_style(theme, view.basemap), "center": {"lat": lat, "lon": lon},
+        map={"style": style, "center": {"lat": lat, "lon": lon},
              "zoom": zoom, "uirevision": uirevision},
         uirevision=uirevision, margin={"l": 0, "r": 0, "t": 0, "b": 0},
         paper_bgcolor=surface["background"], font={"color": surface["text"]},

@@ -19,8 +19,10 @@ __all__ = [
     "CATEGORY_COLOURS",
     "CONTROL_COLOURS",
     "MAP_SURFACES",
+    "OUTLINES_ATTRIBUTION",
     "ROUTE_STATUS_COLOURS",
     "SIDE_COLOURS",
+    "TILE_BASEMAPS",
     "UNREPORTED_OUTLINE",
     "ZONE_COLOURS",
     "contrast_ratio",
@@ -78,6 +80,10 @@ MAP_SURFACES: dict[str, dict[str, str]] = {
         "halo_fill": "rgba(26,26,26,0.035)",
         "halo_line": "rgba(26,26,26,0.45)",
         "cells": "#5f6b7a",
+        "sea": "#d9e3e8",
+        "coast": "#9aa6ad",
+        "boundary": "#8c8c8c",
+        "country_text": "#5c5c5c",
     },
     "dark": {
         "background": "#15181c",
@@ -87,11 +93,17 @@ MAP_SURFACES: dict[str, dict[str, str]] = {
         "halo_fill": "rgba(242,242,242,0.05)",
         "halo_line": "rgba(242,242,242,0.45)",
         "cells": "#9aa7b5",
+        "sea": "#0b1a26",
+        "coast": "#4a5561",
+        "boundary": "#6e747b",
+        "country_text": "#a8a8a8",
     },
 }
+# Natural Earth draws boundaries as held on the ground: said in the attribution and legend.
+OUTLINES_ATTRIBUTION = "Natural Earth (boundaries de facto, approximate)"
 
 _OSM_ATTRIBUTION = "© OpenStreetMap contributors"
-_TILE_BASEMAPS: dict[str, tuple[list[str], str]] = {
+TILE_BASEMAPS: dict[str, tuple[list[str], str]] = {
     "osm": (["https://tile.openstreetmap.org/{z}/{x}/{y}.png"], _OSM_ATTRIBUTION),
     "carto-light": (
         [f"https://{s}.basemaps.cartocdn.com/light_all/{{z}}/{{x}}/{{y}}.png" for s in "abcd"],
@@ -109,21 +121,27 @@ def map_surface(theme: str) -> dict[str, str]:
     return MAP_SURFACES.get(theme, MAP_SURFACES["light"])
 
 
-def map_style(theme: str, basemap: str = "none") -> dict:
-    """An inline MapLibre style: plain theme background, or a raster tile basemap.
+def map_style(theme: str, basemap: str = "none", outlines: str | dict | None = None,
+              country_names: dict[str, str] | None = None, text_scale: float = 1.0) -> dict:
+    """An inline MapLibre style: the offline outline map, or a raster tile basemap.
 
     There is never a "glyphs" key (MapLibre would fetch fonts from it; without it labels use a
-    local font) nor a sprite. The offline style still has one (empty) source, because with
-    "sources": {} plotly.js logs "Map error." on every update. Tile basemaps are only used
-    when the viewer asks for them (view.basemap); unknown names fall back to offline.
+    local font) nor a sprite. Offline, `outlines` (dashboard/data/outlines.py) is either the
+    address the page fetches it from (the app: the figure stays small and plotly's per-update
+    comparison of the style stays cheap) or the FeatureCollection itself (image exports): sea
+    as the background, land, dashed country boundaries, and country names from
+    `country_names` (ISO alpha-2 -> name in the viewer's language). Without outlines the
+    style keeps one (empty) source, because with "sources": {} plotly.js logs "Map error." on
+    every update. Tile basemaps are only used when the viewer asks for them (view.basemap);
+    unknown names fall back to offline.
     """
     background = {
         "id": "background",
         "type": "background",
         "paint": {"background-color": map_surface(theme)["background"]},
     }
-    if basemap in _TILE_BASEMAPS:
-        tiles, attribution = _TILE_BASEMAPS[basemap]
+    if basemap in TILE_BASEMAPS:
+        tiles, attribution = TILE_BASEMAPS[basemap]
         source = {"type": "raster", "tiles": tiles, "tileSize": 256,
                   "attribution": attribution, "maxzoom": 19}
         return {
@@ -131,8 +149,42 @@ def map_style(theme: str, basemap: str = "none") -> dict:
             "sources": {"basemap": source},
             "layers": [background, {"id": "basemap", "type": "raster", "source": "basemap"}],
         }
-    empty = {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}
-    return {"version": 8, "sources": {"empty": empty}, "layers": [background]}
+    if outlines is None:
+        empty = {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}
+        return {"version": 8, "sources": {"empty": empty}, "layers": [background]}
+    return {"version": 8,
+            "sources": {"outlines": {"type": "geojson", "data": outlines,
+                                     "attribution": OUTLINES_ATTRIBUTION}},
+            "layers": _outline_layers(theme, country_names or {}, text_scale)}
+
+
+def _outline_layers(theme: str, country_names: dict[str, str], text_scale: float) -> list:
+    surface = map_surface(theme)
+
+    def kind(name: str) -> list:
+        return ["==", ["get", "kind"], name]
+
+    layers = [
+        {"id": "sea", "type": "background", "paint": {"background-color": surface["sea"]}},
+        {"id": "land", "type": "fill", "source": "outlines", "filter": kind("land"),
+         "paint": {"fill-color": surface["background"], "fill-outline-color": surface["coast"]}},
+        {"id": "boundaries", "type": "line", "source": "outlines", "filter": kind("boundary"),
+         "paint": {"line-color": surface["boundary"], "line-width": 1.2,
+                   "line-dasharray": [4, 2]}},
+    ]
+    if country_names:
+        names = ["match", ["get", "iso_a2"]]
+        for code, name in sorted(country_names.items()):
+            names += [code, name]
+        layers.append({
+            "id": "countries", "type": "symbol", "source": "outlines", "filter": kind("label"),
+            "maxzoom": 8,  # only where whole countries are in view
+            "layout": {"text-field": [*names, ""], "text-size": round(13 * text_scale),
+                       "text-letter-spacing": 0.08, "text-transform": "uppercase"},
+            "paint": {"text-color": surface["country_text"],
+                      "text-halo-color": surface["background"], "text-halo-width": 1.2},
+        })
+    return layers
 
 
 def _luminance(hex_colour: str) -> float:
