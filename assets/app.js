@@ -62,20 +62,36 @@
         return window.dash_clientside.timeline.render(day, win, layers, payload, base);
       },
 
-      onDay: function (day, days, casualty, daily, histogram) {
+      onDay: function (day, days) {
         if (!days || !days.length || day === null || day === undefined) {
-          return [noUpdate(), noUpdate(), noUpdate(), noUpdate(), noUpdate()];
+          return [noUpdate(), noUpdate()];
         }
         var d = days[Math.max(0, Math.min(days.length - 1, day))];
-        var tl = window.dash_clientside.timeline;
-        var move = function (fig) { return fig && tl ? tl.moveDateMarker(fig, d.iso) : noUpdate(); };
         var signature = d.zones === undefined ? null : d.zones;
         var sigOut = noUpdate();
         if (signature !== lastSignature) {
           sigOut = lastSignature === null ? noUpdate() : signature;
           lastSignature = signature;
         }
-        return [d.label, move(casualty), move(daily), move(histogram), sigOut];
+        return [d.label, sigOut];
+      },
+
+      // The charts' date markers follow the map (this runs after renderMap, whose output is
+      // its input): the map, which people watch, is drawn first on every step.
+      moveMarkers: function (_map, day, days, casualty, daily, histogram) {
+        if (!days || !days.length || day === null || day === undefined) {
+          return [noUpdate(), noUpdate(), noUpdate()];
+        }
+        var iso = days[Math.max(0, Math.min(days.length - 1, day))].iso;
+        var tl = window.dash_clientside.timeline;
+        var move = function (fig) {
+          var marker = fig && fig.layout && (fig.layout.shapes || []).filter(function (shape) {
+            return shape.name === "date-marker";
+          })[0];
+          if (!fig || !tl || (marker && marker.x0 === iso)) { return noUpdate(); }
+          return tl.moveDateMarker(fig, iso);
+        };
+        return [move(casualty), move(daily), move(histogram)];
       },
 
       layerCounts: function (day, win, countIds, payload) {

@@ -342,7 +342,22 @@
                 data.push(trace);
             }
         });
-        return {data: data, layout: Object.assign({}, layout)};
+        return {data: data, layout: withoutContextLayers(layout, layerSet)};
+    }
+
+    // Context drawn by the map style (figures/map_layers.py): a switched-off layer's style
+    // layers are left out by the same "ctx-<layer>" prefix. Unchanged switches give an equal
+    // style, which plotly leaves alone (it compares styles as JSON).
+    function withoutContextLayers(layout, layerSet) {
+        var out = Object.assign({}, layout);
+        var style = layout.map && layout.map.style;
+        if (!style || !style.layers) { return out; }
+        var layers = style.layers.filter(function (layer) {
+            var ctx = /^ctx-([a-z_]+)/.exec(layer.id || "");
+            return !ctx || layerSet[ctx[1]];
+        });
+        out.map = Object.assign({}, layout.map, {style: Object.assign({}, style, {layers: layers})});
+        return out;
     }
 
     /* counts(dayIndex, windowMode, payload) -> {category: number of mapped events in the window}

@@ -65,10 +65,11 @@ def chart_figures(runtime: Runtime, view: View) -> tuple:
 
 
 def page_map_figure(runtime: Runtime, view: View):
-    """The page's base map: compact legend, outlines fetched by the browser (not inline)."""
+    """The page's base map: compact legend, outlines fetched by the browser (not inline),
+    context drawn by the style (timeline steps redraw only the incident traces)."""
     outlines_url = dash.get_relative_path(OUTLINES_PATH) if runtime.outlines_json else None
     return make_map_figure(runtime.dataset, view, runtime.payload, view.lang,
-                           compact_legend=True, outlines_url=outlines_url)
+                           compact_legend=True, outlines_url=outlines_url, context_in_style=True)
 
 
 def build_page(

@@ -32,11 +32,17 @@ def register(app) -> None:
     app.clientside_callback(
         ClientsideFunction("app", "onDay"),
         Output(ids.DATE_LABEL, "children"),
+        Output("zone-signature", "data"),
+        Input(ids.TIMELINE_SLIDER, "value"),
+        State(ids.DAYS_STORE, "data"),
+    )
+    app.clientside_callback(
+        ClientsideFunction("app", "moveMarkers"),
         Output(ids.CASUALTY_CHART, "figure"),
         Output(ids.DAILY_CHART, "figure"),
         Output(ids.HISTOGRAM, "figure"),
-        Output("zone-signature", "data"),
-        Input(ids.TIMELINE_SLIDER, "value"),
+        Input(ids.MAP_GRAPH, "figure"),
+        State(ids.TIMELINE_SLIDER, "value"),
         State(ids.DAYS_STORE, "data"),
         State(ids.CASUALTY_CHART, "figure"),
         State(ids.DAILY_CHART, "figure"),

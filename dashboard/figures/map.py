@@ -27,6 +27,7 @@ from dashboard.figures.map_context import (
     zone_traces,
     zones_in_force,
 )
+from dashboard.figures.map_layers import context_style
 from dashboard.figures.palette import (
     CATEGORY_COLOURS,
     TILE_BASEMAPS,
@@ -172,12 +173,15 @@ def _boundary_legend(lang: str, theme: str) -> dict:
 
 def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
                     lang: str = "en", compact_legend: bool = False,
-                    outlines_url: str | None = None) -> go.Figure:
+                    outlines_url: str | None = None,
+                    context_in_style: bool = False) -> go.Figure:
     """The base map figure for `view`: offline outline map (or the chosen tile basemap),
     context layers for the view's day (all of them: switching one off is the browser's job),
     and empty incident traces plus legend entries. `payload` (timeline.build_timeline_payload)
     fixes the size and cell scales; without it they come from the dataset. `outlines_url` is
-    where the page fetches the dataset's outlines from (None: inline, for still images)."""
+    where the page fetches the dataset's outlines from (None: inline, for still images).
+    `context_in_style` draws the context as style layers (map_layers.py: the page, where
+    every timeline step redraws the traces) instead of traces (still images)."""
     day = view_day(dataset, view)
     theme, surface = view.theme, map_surface(view.theme)
     if payload is not None:
@@ -187,12 +191,15 @@ def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
         killed = dataset.incidents["killed_best"].astype("Float64")
         max_killed = float(killed.max()) if killed.notna().any() else 0.0
         cell_max = 1
-    data = [*zone_traces(dataset, day, lang), *route_traces(dataset, day, lang),
-            *control_traces(dataset, day, lang, theme), *place_traces(dataset, lang, theme),
-            *_incident_traces(lang, theme),
-            *_legend_traces(lang, theme, max_killed, compact_legend)]
+    context = [*zone_traces(dataset, day, lang), *route_traces(dataset, day, lang),
+               *control_traces(dataset, day, lang, theme), *place_traces(dataset, lang, theme)]
     style, country_traces = _outline_map(dataset, view, lang, outlines_url)
-    data[:0] = country_traces  # beneath every context layer
+    if context_in_style:
+        sources, layers, context = context_style(context)
+        style = {**style, "sources": {**style["sources"], **sources},
+                 "layers": [*style["layers"], *layers]}
+    data = [*country_traces, *context, *_incident_traces(lang, theme),
+            *_legend_traces(lang, theme, max_killed, compact_legend)]
     # The map's attribution always says the boundaries are de facto; the full legend (still
     # images) says it too where a boundary can be in view. The page's compact legend does not
     # grow over the map for it.
@@ -259,6 +266,13 @@ def apply_slice(fig: go.Figure, view_slice: dict, layers: frozenset[str]) -> go.
         if role.startswith("ctx-") and role.split("-")[1] not in layers:
             continue
         kept.append(trace.to_plotly_json())
+    layout = fig.layout.to_plotly_json()
+    style = layout.get("map", {}).get("style")
+    if isinstance(style, dict) and style.get("layers"):
+        layout["map"]["style"] = {**style, "layers": [
+            layer for layer in style["layers"]
+            if not (str(layer.get("id", "")).startswith("ctx-")
+                    and str(layer["id"]).split("-")[1] not in layers)]}
     for trace in kept:
         role = trace.get("meta")
         if role == ROLE_POINTS:
@@ -288,7 +302,7 @@ def apply_slice(fig: go.Figure, view_slice: dict, layers: frozenset[str]) -> go.
             trace.update(lat=cells["lat"][nonzero].tolist(), lon=cells["lon"][nonzero].tolist(),
                          text=z.tolist(), showlegend=True,
                          marker={**trace["marker"], "size": size.tolist()})
-    return go.Figure(data=kept, layout=fig.layout)
+    return go.Figure(data=kept, layout=layout)
 
 
 def make_static_map_figure(dataset: Dataset, view: View, payload: dict | None = None,

@@ -1,0 +1,166 @@
+"""Context traces as MapLibre style layers, for the page's map. Pure: dicts in, dicts out.
+
+Why: plotly.js 4.1.1 hands every Scattermap trace's data to MapLibre again on every update
+(`setData` per trace, whether it changed or not), and each source comes back from MapLibre's
+workers in its own frame. With the curated data's ~20 context traces (zones, route, control,
+place names) that was ~300 ms of every timeline step, measured in headless Chromium. Drawn as
+layers of the map's style, they cost nothing per step: plotly compares the style as JSON and
+leaves MapLibre alone while it is unchanged (the base figure changes only when the context
+does: a new day's zones, a switched layer).
+
+`context_style(traces)` draws each context trace as plotly would (fills, lines, circles, text
+with plotly's anchors and offsets) and returns small stand-in traces that keep what only a
+trace can do: its legend entry (one empty point) and its hover text (one invisible point per
+vertex, one trace per context layer). Every style layer id starts with the trace's role
+("ctx-<layer>-…"), so the browser can leave out a switched-off layer by its prefix, as it does
+for traces. Still images keep the traces (dashboard/export/labels.py turns their text into SVG).
+"""
+
+from __future__ import annotations
+
+import re
+
+_ROLE = re.compile(r"^ctx-([a-z_]+)")
+
+
+def _parts(lat: list, lon: list) -> list[list[list[float]]]:
+    """[[lon, lat], ...] runs of a trace's coordinates, split at None gaps."""
+    runs: list[list[list[float]]] = [[]]
+    for y, x in zip(lat, lon, strict=True):
+        if y is None or x is None:
+            runs.append([])
+        else:
+            runs[-1].append([float(x), float(y)])
+    return [run for run in runs if run]
+
+
+def _feature(geometry_type: str, coordinates, properties: dict | None = None) -> dict:
+    return {"type": "Feature", "properties": properties or {},
+            "geometry": {"type": geometry_type, "coordinates": coordinates}}
+
+
+def _per_point(value, index: int):
+    return value[index] if isinstance(value, list | tuple) else value
+
+
+def text_anchor(textposition: str | None, marker_size: float) -> tuple[str, list[float]]:
+    """MapLibre text-anchor and text-offset (ems) of a plotly text position, as plotly.js's
+    convertTextOpts computes them (the offset grows with the marker size)."""
+    vertical, horizontal = (str(textposition or "middle center").split() + ["center"])[:2]
+    across, up = 0.5 + marker_size / 100, 1.5 + marker_size / 100
+    anchor, offset = ["", ""], [0.0, 0.0]
+    if vertical == "top":
+        anchor[0], offset[1] = "top", -up
+    elif vertical == "bottom":
+        anchor[0], offset[1] = "bottom", up
+    if horizontal == "left":
+        anchor[1], offset[0] = "right", -across
+    elif horizontal == "right":
+        anchor[1], offset[0] = "left", across
+    return "-".join(a for a in anchor if a) or "center", offset
+
+
+def _trace_layers(trace: dict) -> tuple[dict, list[dict]]:
+    """(GeoJSON FeatureCollection, style layers) drawing one trace."""
+    role = trace["meta"]
+    mode = str(trace.get("mode") or "")
+    lat, lon = list(trace.get("lat") or []), list(trace.get("lon") or [])
+    features: list[dict] = []
+    layers: list[dict] = []
+    line = trace.get("line") or {}
+    if trace.get("fill") == "toself" or "lines" in mode:
+        kind = "Polygon" if trace.get("fill") == "toself" else "LineString"
+        for run in _parts(lat, lon):
+            coords = [[*run, run[0]]] if kind == "Polygon" else run
+            features.append(_feature(kind, coords, {"part": "shape"}))
+        shape = ["==", ["get", "part"], "shape"]
+        if kind == "Polygon":
+            layers.append({"id": f"{role}-fill", "type": "fill", "filter": shape,
+                           "paint": {"fill-color": trace.get("fillcolor", "rgba(0,0,0,0.2)")}})
+        if "lines" in mode:
+            layers.append({"id": f"{role}-line", "type": "line", "filter": shape,
+                           "layout": {"line-join": "round"},
+                           "paint": {"line-color": line.get("color", "#444"),
+                                     "line-width": line.get("width", 2)}})
+    points = [(i, y, x) for i, (y, x) in enumerate(zip(lat, lon, strict=True))
+              if y is not None and x is not None]
+    marker = trace.get("marker") or {}
+    size = marker.get("size", 6)
+    if "markers" in mode or "text" in mode:
+        for i, y, x in points:
+            props = {"part": "point", "colour": _per_point(marker.get("color", "#444"), i),
+                     "radius": float(_per_point(size, i)) / 2}
+            if "text" in mode:
+                props["text"] = str(_per_point(trace.get("text") or "", i))
+            features.append(_feature("Point", [float(x), float(y)], props))
+    point = ["==", ["get", "part"], "point"]
+    if "markers" in mode:
+        layers.append({"id": f"{role}-circle", "type": "circle", "filter": point,
+                       "paint": {"circle-color": ["get", "colour"],
+                                 "circle-radius": ["get", "radius"],
+                                 "circle-opacity": marker.get("opacity", 1)}})
+    if "text" in mode:
+        font = trace.get("textfont") or {}
+        mean_size = sum(size) / len(size) if isinstance(size, list | tuple) and size else size
+        anchor, offset = text_anchor(trace.get("textposition"),
+                                     float(mean_size) if "markers" in mode else 0.0)
+        layers.append({"id": f"{role}-text", "type": "symbol", "filter": point,
+                       "layout": {"text-field": ["get", "text"],
+                                  "text-size": font.get("size", 12),
+                                  "text-anchor": anchor, "text-offset": offset},
+                       "paint": {"text-color": font.get("color", "#444")}})
+    return {"type": "FeatureCollection", "features": features}, layers
+
+
+def _legend_stand_in(trace: dict) -> dict | None:
+    if trace.get("showlegend") is False or not trace.get("name"):
+        return None
+    mode = str(trace.get("mode") or "")
+    stand_in = {"type": "scattermap", "meta": f"{trace['meta']}-legend", "lat": [None],
+                "lon": [None], "name": trace["name"], "hoverinfo": "skip",
+                "mode": "lines" if ("lines" in mode or trace.get("fill")) else "markers"}
+    for key in ("legendgroup", "legendgrouptitle", "line", "fill", "fillcolor"):
+        if key in trace:
+            stand_in[key] = trace[key]
+    if "markers" in mode:
+        stand_in["marker"] = trace.get("marker", {})
+    return stand_in
+
+
+def _hover_stand_ins(traces: list[dict]) -> list[dict]:
+    """One invisible marker trace per context layer, a point per hoverable vertex."""
+    by_layer: dict[str, dict] = {}
+    for trace in traces:
+        text = trace.get("hovertext")
+        if trace.get("hoverinfo") == "skip" or not text:
+            continue
+        layer = _ROLE.match(trace["meta"]).group(1)
+        stand_in = by_layer.setdefault(layer, {
+            "type": "scattermap", "meta": f"ctx-{layer}-hover", "mode": "markers",
+            "lat": [], "lon": [], "hovertext": [], "hoverinfo": "text", "showlegend": False,
+            "marker": {"size": 12, "opacity": 0}})
+        for i, (y, x) in enumerate(zip(trace.get("lat") or [], trace.get("lon") or [],
+                                       strict=True)):
+            if y is not None and x is not None:
+                stand_in["lat"].append(y)
+                stand_in["lon"].append(x)
+                stand_in["hovertext"].append(_per_point(text, i))
+    return list(by_layer.values())
+
+
+def context_style(traces: list[dict]) -> tuple[dict[str, dict], list[dict], list[dict]]:
+    """(sources, layers, stand-in traces) for context traces (roles "ctx-<layer>…")."""
+    sources: dict[str, dict] = {}
+    layers: list[dict] = []
+    stand_ins: list[dict] = []
+    for trace in traces:
+        role = trace["meta"]
+        data, trace_layers = _trace_layers(trace)
+        if not trace_layers:
+            continue
+        sources[role] = {"type": "geojson", "data": data}
+        layers += [{**layer, "source": role} for layer in trace_layers]
+        legend = _legend_stand_in(trace)
+        if legend is not None:
+            stand_ins.append(legend)
+    return sources, layers, stand_ins + _hover_stand_ins(traces)
