@@ -54,31 +54,51 @@
     return String(Math.round(x * f) / f);
   }
 
+  // Tell Dash each time the map has finished drawing (MapLibre "idle"), once per map: plotly
+  // makes a new map when the graph is replaced (a new page), hence the check on every render.
+  function watchMapDrawn() {
+    var gd = document.querySelector("#map-graph .js-plotly-plot");
+    var map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot &&
+      gd._fullLayout.map._subplot.map;
+    if (!map || map.__aleppoWatched) { return; }
+    map.__aleppoWatched = true;
+    var drawn = 0;
+    map.on("idle", function () {
+      drawn += 1;
+      window.dash_clientside.set_props("map-drawn", { data: drawn });
+    });
+  }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     app: {
-      renderMap: function (day, win, cats, ctx, data, base, payload) {
+      // A day whose context (zones in force, route status, control) differs from the base
+      // map's asks the server for a new base map and waits for it (so incidents are never
+      // drawn over another day's zones). That request is a set_props, not an output of this
+      // callback's chain, so on the other days nothing stands between the key and the map.
+      renderMap: function (day, win, cats, ctx, data, base, payload, days) {
         if (!base || !payload || !window.dash_clientside.timeline) { return noUpdate(); }
+        watchMapDrawn();
+        var d = days && days.length ? days[Math.max(0, Math.min(days.length - 1, day))] : null;
+        var signature = d && d.zones !== undefined ? d.zones : null;
+        if (lastSignature === null) {
+          lastSignature = signature;
+        } else if (signature !== lastSignature && triggeredId() !== "base-map-figure") {
+          lastSignature = signature;
+          window.dash_clientside.set_props("zone-signature", { data: signature });
+          return noUpdate();
+        }
         var layers = flatLayers([cats, ctx, data]);
         return window.dash_clientside.timeline.render(day, win, layers, payload, base);
       },
 
       onDay: function (day, days) {
-        if (!days || !days.length || day === null || day === undefined) {
-          return [noUpdate(), noUpdate()];
-        }
-        var d = days[Math.max(0, Math.min(days.length - 1, day))];
-        var signature = d.zones === undefined ? null : d.zones;
-        var sigOut = noUpdate();
-        if (signature !== lastSignature) {
-          sigOut = lastSignature === null ? noUpdate() : signature;
-          lastSignature = signature;
-        }
-        return [d.label, sigOut];
+        if (!days || !days.length || day === null || day === undefined) { return noUpdate(); }
+        return days[Math.max(0, Math.min(days.length - 1, day))].label;
       },
 
-      // The charts' date markers follow the map (this runs after renderMap, whose output is
-      // its input): the map, which people watch, is drawn first on every step.
-      moveMarkers: function (_map, day, days, casualty, daily, histogram) {
+      // The charts' date markers follow once the map has drawn (MAP_DRAWN, see
+      // watchMapDrawn): the map, which people watch, gets the main thread first on every step.
+      moveMarkers: function (_drawn, day, days, casualty, daily, histogram) {
         if (!days || !days.length || day === null || day === undefined) {
           return [noUpdate(), noUpdate(), noUpdate()];
         }

@@ -19,6 +19,7 @@ NOTICE = "url-notice"
 VIEW_STORE = "view-store"  # the decoded View as a dict (the single source of UI state)
 PAYLOAD_STORE = "timeline-payload"  # compact incident arrays, sent once per dataset
 BASE_MAP_STORE = "base-map-figure"  # the server-built base map (context layers, layout)
+MAP_DRAWN = "map-drawn"  # set by the browser each time the map has finished drawing
 DAYS_STORE = "timeline-days"  # ISO dates of the slider's days
 DAILY_CHART = "daily-chart"
 HISTOGRAM = "day-histogram"

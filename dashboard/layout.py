@@ -104,6 +104,7 @@ def build_page(
         dcc.Store(id="url-sync"),
         dcc.Store(id="selected-incident", data=view.incident),
         dcc.Store(id="zone-signature"),
+        dcc.Store(id=ids.MAP_DRAWN),
     ]
     return [
         *stores,

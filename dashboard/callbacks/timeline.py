@@ -28,11 +28,11 @@ def register(app) -> None:
         *LAYER_INPUTS,
         Input(ids.BASE_MAP_STORE, "data"),
         State(ids.PAYLOAD_STORE, "data"),
+        State(ids.DAYS_STORE, "data"),
     )
     app.clientside_callback(
         ClientsideFunction("app", "onDay"),
         Output(ids.DATE_LABEL, "children"),
-        Output("zone-signature", "data"),
         Input(ids.TIMELINE_SLIDER, "value"),
         State(ids.DAYS_STORE, "data"),
     )
@@ -41,7 +41,7 @@ def register(app) -> None:
         Output(ids.CASUALTY_CHART, "figure"),
         Output(ids.DAILY_CHART, "figure"),
         Output(ids.HISTOGRAM, "figure"),
-        Input(ids.MAP_GRAPH, "figure"),
+        Input(ids.MAP_DRAWN, "data"),
         State(ids.TIMELINE_SLIDER, "value"),
         State(ids.DAYS_STORE, "data"),
         State(ids.CASUALTY_CHART, "figure"),
