@@ -79,12 +79,12 @@
         if (!base || !payload || !window.dash_clientside.timeline) { return noUpdate(); }
         watchMapDrawn();
         var d = days && days.length ? days[Math.max(0, Math.min(days.length - 1, day))] : null;
-        var signature = d && d.zones !== undefined ? d.zones : null;
+        var signature = d && d.context !== undefined ? d.context : null;
         if (lastSignature === null) {
           lastSignature = signature;
         } else if (signature !== lastSignature && triggeredId() !== "base-map-figure") {
           lastSignature = signature;
-          window.dash_clientside.set_props("zone-signature", { data: signature });
+          window.dash_clientside.set_props("context-signature", { data: signature });
           return noUpdate();
         }
         var layers = flatLayers([cats, ctx, data]);
@@ -112,6 +112,11 @@
           return tl.moveDateMarker(fig, iso);
         };
         return [move(casualty), move(daily), move(histogram)];
+      },
+
+      tableRequest: function (day, win, categories, dataLayers, tab) {
+        if (tab !== "table") { return noUpdate(); }
+        return { day: day, window: win, categories: categories, data_layers: dataLayers };
       },
 
       layerCounts: function (day, win, countIds, payload) {

@@ -128,6 +128,12 @@ def build_plan(base: str) -> dict:
                 _walk(values, props)
     # A viewer with the table open (the table follows the timeline), clicking incidents.
     props.setdefault("bottom-tabs", {})["value"] = "table"
+    # What the page's tableRequest passes to the server while the table is open.
+    props["table-request"] = {"data": {
+        "day": props.get("timeline-slider", {}).get("value", 0),
+        "window": props.get("window-select", {}).get("value"),
+        "categories": props.get("layer-checklist", {}).get("value"),
+        "data_layers": props.get("data-layer-checklist", {}).get("value")}}
     props.setdefault("map-graph", {})["clickData"] = {"points": [{"customdata": [0]}]}
     viewer, export = [], None
     for dep in deps:

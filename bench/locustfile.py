@@ -59,12 +59,16 @@ PLAN = _plan()
 
 
 def _with_day(payload: dict, day: int) -> dict:
-    """A copy of `payload` with the timeline slider (if it is an input) set to `day`."""
-    inputs = [
-        {**item, "value": day} if item.get("id") == "timeline-slider" else item
-        for item in payload["inputs"]
-    ]
-    return {**payload, "inputs": inputs}
+    """A copy of `payload` with the timeline slider (if it is an input) set to `day`, and the
+    day of a table request (what the page sends while its table is open)."""
+    def moved(item: dict) -> dict:
+        if item.get("id") == "timeline-slider":
+            return {**item, "value": day}
+        if item.get("id") == "table-request" and isinstance(item.get("value"), dict):
+            return {**item, "value": {**item["value"], "day": day}}
+        return item
+
+    return {**payload, "inputs": [moved(item) for item in payload["inputs"]]}
 
 
 class Viewer(HttpUser):

@@ -7,7 +7,6 @@ timeline step changes happens in the browser (see assets/timeline.js).
 from __future__ import annotations
 
 import dash
-import pandas as pd
 from dash import dcc, html
 
 from dashboard import ids
@@ -103,8 +102,9 @@ def build_page(
         # live in the page, not the shell, so every input of a callback appears at once.
         dcc.Store(id="url-sync"),
         dcc.Store(id="selected-incident", data=view.incident),
-        dcc.Store(id="zone-signature"),
+        dcc.Store(id="context-signature"),
         dcc.Store(id=ids.MAP_DRAWN),
+        dcc.Store(id="table-request"),
     ]
     return [
         *stores,
@@ -167,29 +167,14 @@ def build_page(
     ]
 
 
-def zone_signatures(runtime: Runtime) -> list[str]:
-    """Per timeline day, the ids of the zones in force, joined: the browser asks the server
-    for a new base map only on the days this changes."""
-    zones = runtime.dataset.zones
-    out = []
-    for day in runtime.days:
-        if zones.empty:
-            out.append("")
-            continue
-        start = pd.Timestamp(day).tz_localize("UTC")
-        end = start + pd.Timedelta(days=1)
-        valid_from = pd.to_datetime(zones["valid_from"], utc=True)
-        valid_to = pd.to_datetime(zones["valid_to"], utc=True)
-        active = zones.loc[(valid_from < end) & (valid_to >= start), "zone_id"]
-        out.append(";".join(sorted(map(str, active))))
-    return out
-
-
 def page_stores(view: View, runtime: Runtime) -> tuple[list[dict], dict]:
-    """The day labels (and zone signatures) for the browser, and the view basics as JSON."""
+    """The day labels (and context signatures) for the browser, and the view basics as JSON."""
     days = day_labels(runtime.days, view.lang)
-    for entry, signature in zip(days, zone_signatures(runtime), strict=True):
-        entry["zones"] = signature
+    # Per day, a short token of the map's day-dependent context: the browser asks the server
+    # for a new base map when it changes (assets/app.js renderMap).
+    tokens: dict[str, str] = {}
+    for entry, context in zip(days, runtime.day_contexts, strict=True):
+        entry["context"] = tokens.setdefault(context, str(len(tokens)))
     basics = {
         "lang": view.lang,
         "dir": "rtl" if is_rtl(view.lang) else "ltr",

@@ -64,6 +64,19 @@ class Runtime:
         return json.dumps(self.payload, separators=(",", ":"))
 
     @cached_property
+    def day_contexts(self) -> list[str]:
+        """Per timeline day, what the base map shows that depends on the day
+        (figures.map.day_context), worked out only on the days where it can change."""
+        from dashboard.figures.map import day_context
+        from dashboard.figures.map_context import context_change_days
+
+        changes = context_change_days(self.dataset)
+        out: list[str] = []
+        for day in self.days:
+            out.append(day_context(self.dataset, day) if not out or day in changes else out[-1])
+        return out
+
+    @cached_property
     def outlines_json(self) -> bytes | None:
         """The validated outlines as served to the page (None when there are none)."""
         outlines = self.dataset.outlines

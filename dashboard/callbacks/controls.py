@@ -21,9 +21,15 @@ def _text(value) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def day_iso(day_index, days) -> str | None:
-    """The ISO date of a slider position, or None when either is malformed."""
-    if isinstance(day_index, bool) or not isinstance(day_index, int) or not isinstance(days, list):
+def day_iso(day_index, days=None) -> str | None:
+    """The ISO date of a slider position, or None when either is malformed. Without `days`
+    (the page's day list), from this process's timeline: a request need not carry the list."""
+    if isinstance(day_index, bool) or not isinstance(day_index, int):
+        return None
+    if days is None:
+        timeline = get_runtime().days
+        return timeline[day_index].isoformat() if 0 <= day_index < len(timeline) else None
+    if not isinstance(days, list):
         return None
     if not 0 <= day_index < len(days) or not isinstance(days[day_index], dict):
         return None
@@ -98,17 +104,14 @@ def register(app) -> None:
         Input(ids.BASEMAP_SELECT, "value"),
         Input(ids.PRESET_SELECT, "value"),
         Input("context-checklist", "value"),
-        Input("zone-signature", "data"),
+        Input("context-signature", "data"),
         State(ids.TIMELINE_SLIDER, "value"),
-        State(ids.DAYS_STORE, "data"),
         State(ids.VIEW_STORE, "data"),
         State(ids.LAYER_CHECKLIST, "value"),
         prevent_initial_call=True,
     )
-    def _base_map(basemap, preset, context, _signature, day_index, days, basics, categories):
-        if not days:
-            return no_update
-        view = view_from_controls(day_index, days, basics, (categories, context),
+    def _base_map(basemap, preset, context, _signature, day_index, basics, categories):
+        view = view_from_controls(day_index, None, basics, (categories, context),
                                   basemap=basemap, preset=preset)
         runtime = get_runtime()
         return page_map_figure(runtime, view)

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 
-from dash import Input, Output, State, dcc, no_update
+from dash import ClientsideFunction, Input, Output, State, dcc, no_update
 
 from dashboard import ids
 from dashboard.callbacks.controls import day_iso, view_from_controls
@@ -16,6 +16,7 @@ from dashboard.i18n import gettext as _t
 from dashboard.runtime import get_runtime
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+TABLE_REQUEST = "table-request"
 
 
 def neutralise_cell(value: object) -> str:
@@ -37,23 +38,32 @@ def rows_to_csv(rows: list[dict]) -> str:
 def register(app) -> None:
     """Bind the table callbacks to `app`."""
 
-    @app.callback(
-        Output(ids.INCIDENT_TABLE, "rowData"),
-        Output("table-count", "children"),
+    # Only while the table is on screen does a timeline step reach the server: the browser
+    # passes the controls on (assets/app.js tableRequest) only then, so otherwise a step sends
+    # nothing at all. The request carries no day list: the server knows its own timeline.
+    app.clientside_callback(
+        ClientsideFunction("app", "tableRequest"),
+        Output(TABLE_REQUEST, "data"),
         Input(ids.TIMELINE_SLIDER, "value"),
         Input(ids.WINDOW_SELECT, "value"),
         Input(ids.LAYER_CHECKLIST, "value"),
         Input(ids.DATA_LAYER_CHECKLIST, "value"),
         Input("bottom-tabs", "value"),
-        State(ids.DAYS_STORE, "data"),
-        State(ids.VIEW_STORE, "data"),
     )
-    def _rows(day_index, window, categories, data_layers, tab, days, basics):
-        # Only while the table is on screen: timeline steps stay in the browser otherwise.
-        if tab != "table" or not isinstance(days, list) or not days:
+
+    @app.callback(
+        Output(ids.INCIDENT_TABLE, "rowData"),
+        Output("table-count", "children"),
+        Input(TABLE_REQUEST, "data"),
+        State(ids.VIEW_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def _rows(request, basics):
+        if not isinstance(request, dict):
             return no_update, no_update
-        view = view_from_controls(day_index, days, basics, (categories, data_layers),
-                                  window=window)
+        view = view_from_controls(request.get("day"), None, basics,
+                                  (request.get("categories"), request.get("data_layers")),
+                                  window=request.get("window"))
         frame = filter_incidents(get_runtime().incidents, view)
         rows = table_rows(frame, view.lang)
         count = _t("{shown} of {total} matching incidents", view.lang, shown=len(rows),

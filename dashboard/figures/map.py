@@ -58,16 +58,23 @@ def view_day(dataset: Dataset, view: View) -> dt.date:
     return view.date or dataset_days(dataset.incidents)[1]
 
 
-def context_signature(dataset: Dataset, view: View, lang: str | None = None) -> tuple:
-    """What the base figure depends on. Equal signatures mean the same base figure, so the app
-    rebuilds it only when this changes (not on every timeline step)."""
-    day = view_day(dataset, view)
+def day_context(dataset: Dataset, day: dt.date) -> str:
+    """What the base figure shows that depends on the day: zones in force, route status,
+    control as reported. Equal strings, same context (the browser asks for a new base map
+    only on the days this changes)."""
     zones = tuple(str(z) for z in zones_in_force(dataset, day).get("zone_id", []))
     routes = tuple(sorted((k, str(r["status"])) for k, r in route_status_on(dataset, day).items()))
     chosen = control_as_reported(dataset, day)
     control = tuple(zip(chosen.get("place_id", []), chosen.get("control", []),
                         (str(x) for x in chosen.get("as_of", [])), strict=True))
-    return (lang or view.lang, view.theme, view.basemap, view.map_view(), zones, routes, control)
+    return repr((zones, routes, control))
+
+
+def context_signature(dataset: Dataset, view: View, lang: str | None = None) -> tuple:
+    """What the base figure depends on. Equal signatures mean the same base figure, so the app
+    rebuilds it only when this changes (not on every timeline step)."""
+    return (lang or view.lang, view.theme, view.basemap, view.map_view(),
+            day_context(dataset, view_day(dataset, view)))
 
 
 def _legend_entry(name: str, colour: str, group: str, title: str | None = None,
@@ -321,5 +328,5 @@ def make_static_map_figure(dataset: Dataset, view: View, payload: dict | None = 
     return apply_slice(base, view_slice, view.layers)
 
 
-__all__ = ["apply_slice", "context_signature", "make_map_figure", "make_static_map_figure",
-           "view_day"]
+__all__ = ["apply_slice", "context_signature", "day_context", "make_map_figure",
+           "make_static_map_figure", "view_day"]

@@ -83,6 +83,29 @@ def zones_in_force(dataset: Dataset, day: dt.date) -> pd.DataFrame:
     return zones[np.array(keep, dtype=bool)]
 
 
+def context_change_days(dataset: Dataset) -> set[dt.date]:
+    """Every day on which the zones in force, a route's status or the control as reported can
+    differ from the day before (a zone's first and last day and the day after, a status row's
+    first day and the day after its last, each control report's date). Between two of these
+    days the context is the same."""
+    days: set[dt.date] = set()
+    far = pd.Timestamp("2000-01-01", tz="UTC")
+    for _, zone in dataset.zones.iterrows():
+        for value in (zone.get("valid_from"), zone.get("valid_to")):
+            if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+                continue
+            local = _instant(value, far).tz_convert(SYRIA_OFFSET).date()
+            days.update((local, local + dt.timedelta(days=1)))
+    for _, row in dataset.route_status.iterrows():
+        days.add(pd.Timestamp(row["date_from"]).date())
+        end = row.get("date_to")
+        if end is not None and not (not isinstance(end, str) and pd.isna(end)) and end != "":
+            days.add(pd.Timestamp(end).date() + dt.timedelta(days=1))
+    if len(dataset.control):
+        days.update(pd.to_datetime(dataset.control["as_of"]).dt.date)
+    return days
+
+
 def route_status_on(dataset: Dataset, day: dt.date) -> dict[str, pd.Series]:
     """The status row of each route on `day` (date_from <= day <= date_to; empty end = open)."""
     out: dict[str, pd.Series] = {}
@@ -101,13 +124,12 @@ def control_as_reported(dataset: Dataset, day: dt.date) -> pd.DataFrame:
     if len(control) == 0:
         return control
     as_of = pd.to_datetime(control["as_of"]).dt.date
-    chosen = []
-    for _, group in control.assign(_as_of=as_of).groupby("place_id", sort=True):
-        before = group[group["_as_of"] <= day]
-        pick = before.sort_values("_as_of").iloc[-1] if len(before) else group.sort_values(
-            "_as_of").iloc[0]
-        chosen.append(pick.name)
-    return control.loc[chosen]
+    reports = control.assign(_as_of=as_of).sort_values(["place_id", "_as_of"], kind="stable")
+    latest = reports[reports["_as_of"] <= day].groupby("place_id", sort=False).tail(1)
+    earliest = reports[~reports["place_id"].isin(latest["place_id"])].groupby(
+        "place_id", sort=False).head(1)
+    chosen = pd.concat([latest, earliest]).sort_values("place_id", kind="stable")
+    return control.loc[chosen.index]
 
 
 def _located(frame: pd.DataFrame) -> np.ndarray:

@@ -110,7 +110,8 @@ def test_map002_timeline_moves_points_marker_and_url(dash_duo, tmp_path):
     dash_duo.wait_for_contains_text("#timeline-date", "28 April 2016", timeout=10)
     fewer = _wait_points(dash_duo, lambda n: 0 < n < last)
     assert fewer < last
-    assert dash_duo.driver.execute_script(MARKER_X) == "2016-04-28"
+    # The charts' date markers move once the map has drawn.
+    _until(lambda: dash_duo.driver.execute_script(MARKER_X) == "2016-04-28")
     assert _query(dash_duo)["date"] == "2016-04-28"
     # "This day only" shows that day's incidents alone.
     dash_duo.find_element("#window-select input[value=day]").click()
@@ -236,3 +237,40 @@ def test_map008_clicking_a_day_on_a_chart_moves_the_timeline(dash_duo, tmp_path)
     actions.perform()
     dash_duo.wait_for_contains_text("#timeline-date", "30 April 2016", timeout=10)
     assert _query(dash_duo)["date"] == "2016-04-30"
+
+
+COUNT_POSTS = """
+window.__posts = [];
+const send = window.fetch;
+window.fetch = function (url, init) {
+  if (String(url).includes('_dash-update-component')) {
+    window.__posts.push(JSON.parse(init.body).output);
+  }
+  return send.apply(this, arguments);
+};
+"""
+
+
+def test_map009_timeline_steps_stay_in_the_browser(dash_duo, tmp_path):
+    """With the table hidden and the day's context unchanged, a step sends nothing; with the
+    table open, a step asks only for the table's rows."""
+    _open(dash_duo, tmp_path, "?date=2016-04-24")
+    driver = dash_duo.driver
+    driver.execute_script(COUNT_POSTS)
+    body = dash_duo.find_element("body")
+    for day in ("25", "26", "27"):
+        body.send_keys(Keys.ARROW_RIGHT)
+        dash_duo.wait_for_contains_text("#timeline-date", f"{day} April 2016", timeout=10)
+    _until(lambda: driver.execute_script(MARKER_X) == "2016-04-27")
+    assert driver.execute_script("return window.__posts") == []
+
+    dash_duo.find_element("#bottom-tabs .tab:nth-child(2)").click()
+    _until(lambda: "incident-table.rowData" in "".join(driver.execute_script(
+        "return window.__posts")))
+    driver.execute_script("window.__posts = []")
+    body.send_keys(Keys.ARROW_RIGHT)
+    dash_duo.wait_for_contains_text("#timeline-date", "28 April 2016", timeout=10)
+    _until(lambda: len(driver.execute_script("return window.__posts")) >= 1)
+    posts = driver.execute_script("return window.__posts")
+    assert len(posts) == 1 and "incident-table.rowData" in posts[0]
+    assert _severe_logs(dash_duo) == []
