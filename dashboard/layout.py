@@ -14,11 +14,13 @@ from dashboard.components.details import make_details_panel
 from dashboard.components.header import make_header
 from dashboard.components.help import make_help_overlay
 from dashboard.components.layers import make_layer_panel
+from dashboard.components.map_legend import make_map_legend
 from dashboard.components.table import make_table_panel
 from dashboard.components.timeline import day_labels, make_timeline
 from dashboard.data.outlines import OUTLINES_PATH
 from dashboard.figures.charts import make_cumulative_chart, make_daily_chart, make_day_histogram
 from dashboard.figures.map import make_map_figure
+from dashboard.figures.map_legend import split_legend
 from dashboard.i18n import gettext as _t
 from dashboard.i18n import is_rtl
 from dashboard.runtime import Runtime, get_runtime
@@ -63,12 +65,15 @@ def chart_figures(runtime: Runtime, view: View) -> tuple:
     return cumulative, daily, histogram
 
 
-def page_map_figure(runtime: Runtime, view: View):
-    """The page's base map: compact legend, outlines fetched by the browser (not inline),
-    context drawn by the style (timeline steps redraw only the incident traces)."""
+def page_map(runtime: Runtime, view: View) -> tuple[dict, list[dict]]:
+    """The page's base map and its legend entries: outlines fetched by the browser (not
+    inline), context drawn by the style and the legend in HTML (timeline steps redraw only
+    the incident traces)."""
     outlines_url = dash.get_relative_path(OUTLINES_PATH) if runtime.outlines_json else None
-    return make_map_figure(runtime.dataset, view, runtime.payload, view.lang,
-                           compact_legend=True, outlines_url=outlines_url, context_in_style=True)
+    figure = make_map_figure(runtime.dataset, view, runtime.payload, view.lang,
+                             compact_legend=True, outlines_url=outlines_url,
+                             context_in_style=True)
+    return split_legend(figure.to_plotly_json())
 
 
 def build_page(
@@ -81,7 +86,7 @@ def build_page(
     """The page body for a view, with any URL notices shown on top."""
     lang = view.lang
     cumulative, daily, histogram = chart_figures(runtime, view)
-    base_map = page_map_figure(runtime, view)
+    base_map, legend = page_map(runtime, view)
     categories = set(runtime.incidents["category"].dropna().astype(str))
     notice_children = []
     if notices:
@@ -124,6 +129,7 @@ def build_page(
                         dcc.Graph(id=ids.MAP_GRAPH, figure=base_map,
                                   config=graph_config("map", view, runtime),
                                   className="map-graph"),
+                        make_map_legend(legend, lang),
                         make_timeline(view, runtime.days, histogram),
                     ],
                 ),

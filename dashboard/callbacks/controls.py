@@ -9,9 +9,10 @@ from dash import ClientsideFunction, Input, Output, State, no_update
 
 from dashboard import ids
 from dashboard.callbacks.timeline import LAYER_INPUTS
+from dashboard.components.map_legend import legend_rows
 from dashboard.figures.charts import make_daily_chart
 from dashboard.filters import clamp_date
-from dashboard.layout import page_map_figure
+from dashboard.layout import page_map
 from dashboard.runtime import get_runtime
 from dashboard.state import decode_view, is_known_layer, ordered_layers
 from dashboard.view import View
@@ -101,6 +102,7 @@ def register(app) -> None:
 
     @app.callback(
         Output(ids.BASE_MAP_STORE, "data"),
+        Output(ids.MAP_LEGEND, "children"),
         Input(ids.BASEMAP_SELECT, "value"),
         Input(ids.PRESET_SELECT, "value"),
         Input("context-checklist", "value"),
@@ -113,8 +115,8 @@ def register(app) -> None:
     def _base_map(basemap, preset, context, _signature, day_index, basics, categories):
         view = view_from_controls(day_index, None, basics, (categories, context),
                                   basemap=basemap, preset=preset)
-        runtime = get_runtime()
-        return page_map_figure(runtime, view)
+        figure, legend = page_map(get_runtime(), view)
+        return figure, legend_rows(legend)
 
     @app.callback(
         Output(ids.DAILY_CHART, "figure", allow_duplicate=True),

@@ -167,7 +167,7 @@ def _outline_map(dataset: Dataset, view: View, lang: str,
                  lat=[f["geometry"]["coordinates"][1] for f in labels],
                  lon=[f["geometry"]["coordinates"][0] for f in labels],
                  text=[names[f["properties"]["iso_a2"]].upper() for f in labels],
-                 textfont={"color": surface["country_text"], "size": round(13 * scale)})
+                 textfont={"color": surface["country_text"], "size": 13})  # enlarged later
     return style, [trace]
 
 
@@ -202,6 +202,8 @@ def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
                *control_traces(dataset, day, lang, theme), *place_traces(dataset, lang, theme)]
     style, country_traces = _outline_map(dataset, view, lang, outlines_url)
     if context_in_style:
+        if view.mode == "present":
+            _enlarge_text(context)  # before they become style layers
         sources, layers, context = context_style(context)
         style = {**style, "sources": {**style["sources"], **sources},
                  "layers": [*style["layers"], *layers]}
@@ -248,12 +250,14 @@ def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
 PRESENT_TEXT_FACTOR = 1.5
 
 
-def _enlarge_text(data: list[dict], layout: dict) -> None:
-    """Presentation mode: labels and legend readable from the back of a room."""
+def _enlarge_text(data: list[dict], layout: dict | None = None) -> None:
+    """Presentation mode: labels (and the legend) readable from the back of a room."""
     for trace in data:
         font = trace.get("textfont")
         if font and font.get("size"):
             trace["textfont"] = {**font, "size": round(font["size"] * PRESENT_TEXT_FACTOR)}
+    if layout is None:
+        return
     legend_font = layout["legend"]["font"]
     legend_font["size"] = round(legend_font.get("size", 12) * PRESENT_TEXT_FACTOR)
     layout["hoverlabel"]["font"] = {**layout["hoverlabel"].get("font", {}), "size": 18}

@@ -222,9 +222,11 @@ def test_map008_clicking_a_day_on_a_chart_moves_the_timeline(dash_duo, tmp_path)
     # replaced is lost, as it would be for a person).
     _until(lambda: driver.execute_script(
         MARKER_X.replace("#casualty-chart", "#day-histogram")) == "2016-05-08")
-    # The centre of the 30 April bar of the day histogram above the slider.
+    # The centre of the 30 April bar of the day histogram above the slider (scrolled into
+    # view first, as a person would).
     x, y = driver.execute_script("""
         const gd = document.querySelector('#day-histogram .js-plotly-plot');
+        gd.scrollIntoView({block: 'center'});
         const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
         const r = gd.getBoundingClientRect();
         const px = xa._offset + xa.d2p('2016-04-30');
