@@ -97,12 +97,12 @@ def babel_locale(lang: str) -> Locale:
     return Locale.parse(_BABEL_LOCALES.get(_lang(lang), "en_GB"))
 
 
-@lru_cache(maxsize=8)
 def country_name(iso_a2: str, lang: str) -> str:
     """A country's name in `lang` from CLDR (Babel), e.g. "SY" -> "Syrie"; the code if unknown."""
     return babel_locale(lang).territories.get(iso_a2, iso_a2)
 
 
+@lru_cache(maxsize=8)
 def _translations(lang: str) -> stdlib_gettext.NullTranslations:
     """Read `<lang>.po` once and compile it in memory, so plural rules come from its header."""
     path = LOCALE_DIR / f"{lang}.po"

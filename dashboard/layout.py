@@ -87,7 +87,7 @@ def build_page(
     lang = view.lang
     cumulative, daily, histogram = chart_figures(runtime, view)
     base_map, legend = page_map(runtime, view)
-    categories = set(runtime.incidents["category"].dropna().astype(str))
+    categories = set(runtime.categories)
     notice_children = []
     if notices:
         notice_children.append(html.P(

@@ -64,6 +64,11 @@ class Runtime:
         return json.dumps(self.payload, separators=(",", ":"))
 
     @cached_property
+    def categories(self) -> frozenset[str]:
+        """The incident categories present (worked out once: a big import has a million rows)."""
+        return frozenset(str(c) for c in self.incidents["category"].dropna().unique())
+
+    @cached_property
     def day_contexts(self) -> list[str]:
         """Per timeline day, what the base map shows that depends on the day
         (figures.map.day_context), worked out only on the days where it can change."""

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import dash
 import flask
 from dash.exceptions import DependencyException
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
@@ -61,6 +62,7 @@ def install(app: dash.Dash, config: Config) -> None:
     """Harden `app.server` for production according to `config` (see the module docstring)."""
     server = app.server
     server.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
+    _install_compression(server)  # first: Flask runs after_request hooks last-registered first
     _serialise_dash_setup(app)
     _install_access_log(server)
     _install_health(app, config)
@@ -69,6 +71,29 @@ def install(app: dash.Dash, config: Config) -> None:
     _install_headers(app, config)
     if os.environ.get(SLOW_ENDPOINT_ENV) == "1":
         _install_slow_endpoint(server)
+
+
+# Responses up to this size are compressed (callback answers, the outlines, small layouts). A
+# big import's layout carries tens of MB of base64 arrays that barely compress and would cost
+# a second of CPU per page load, so it goes as it is.
+MAX_COMPRESSED_BYTES = 2 * 1024 * 1024
+
+
+def _install_compression(server: flask.Flask) -> None:
+    """Brotli or gzip (flask-compress) for what the browser accepts, below a size limit."""
+    server.config.update(COMPRESS_REGISTER=False, COMPRESS_ALGORITHM=["br", "gzip"],
+                         COMPRESS_MIMETYPES=["application/json", "application/geo+json",
+                                             "text/html", "text/css", "text/javascript",
+                                             "application/javascript", "image/svg+xml"],
+                         COMPRESS_BR_LEVEL=4, COMPRESS_LEVEL=6, COMPRESS_MIN_SIZE=1024)
+    compress = Compress(server)
+
+    @server.after_request
+    def _compress(response: flask.Response):
+        size = response.content_length
+        if response.direct_passthrough or size is None or size > MAX_COMPRESSED_BYTES:
+            return response
+        return compress.after_request(response)
 
 
 def _serialise_dash_setup(app: dash.Dash) -> None:

@@ -78,6 +78,9 @@ def test_legend_and_hover_stand_ins():
     assert legend["fill"] == "toself" and legend["legendgroup"] == "zones-truce"
     hover = stand_ins[-1]
     assert len(hover["lat"]) == 6 and set(hover["hovertext"]) == {ZONE["hovertext"]}
+    ring = {**ZONE, "lat": [36 + k / 100 for k in range(33)], "lon": [37.0] * 33}
+    _, _, (_, thinned) = context_style([ring])
+    assert 4 <= len(thinned["lat"]) <= 8  # spread along the ring, not every vertex
     assert hover["marker"]["opacity"] == 0 and hover["showlegend"] is False
 
 

@@ -281,3 +281,23 @@ def test_page_runs_under_csp_in_chromium(dash_duo, tmp_path):
     dash_duo.wait_for_element("#csp-bar .bars path")
     errors = [e["message"] for e in dash_duo.get_logs() or []]
     assert not [m for m in errors if "Content Security Policy" in m], errors
+
+
+def test_responses_are_compressed_when_accepted_and_not_too_big(monkeypatch):
+    import brotli
+
+    from dashboard import server as server_module
+    from dashboard.app_factory import create_app
+    from dashboard.config import load_config
+
+    client = create_app(load_config({})).server.test_client()
+    plain = client.get("/geodata/outlines.geojson")
+    packed = client.get("/geodata/outlines.geojson", headers={"Accept-Encoding": "gzip, br"})
+    assert plain.headers.get("Content-Encoding") is None
+    assert packed.headers["Content-Encoding"] == "br" and "Accept-Encoding" in packed.headers["Vary"]
+    assert len(packed.data) < len(plain.data) / 2
+    assert brotli.decompress(packed.data) == plain.data
+    # Past the size limit (a big import's layout) the response goes as it is.
+    monkeypatch.setattr(server_module, "MAX_COMPRESSED_BYTES", 1000)
+    big = client.get("/geodata/outlines.geojson", headers={"Accept-Encoding": "gzip, br"})
+    assert big.headers.get("Content-Encoding") is None and big.data == plain.data

@@ -67,8 +67,7 @@ def render_page(search: str | None):
         basics["defaults"]["layers"] = ",".join(ordered_layers(with_data))
     basics["layer_order"] = ordered_layers(View().layers)
     basics["incident"] = view.incident
-    present = set(runtime.incidents["category"].dropna().astype(str))
-    basics["implicit_layers"] = sorted((view.layers & set(CATEGORIES)) - present)
+    basics["implicit_layers"] = sorted((view.layers & set(CATEGORIES)) - runtime.categories)
     basics["scene"] = view.scene
     basics["scenes"] = len(scenes)
     return children, days, basics

@@ -213,22 +213,35 @@ def _killed_ranges(incidents: pd.DataFrame) -> pd.DataFrame:
                         index=incidents.index)
 
 
-def _incident_line(row: pd.Series, lang: str) -> str:
+def _incident_line(row: dict | pd.Series, lang: str) -> str:
     title = row.get(f"title_{lang}")
     title = title if _nonempty(title) else row.get("title_en", row.get("id", ""))
     figure = i18n.format_range(row["low"], row["best"], row["high"], lang)
     return "• " + _pair(_html(title), figure, lang)
 
 
-def _day_group_hover(listed: pd.DataFrame, day: dt.date, name: str, lang: str) -> str:
-    """Hover of one bar: the day, the group, its total range and its incidents."""
-    low, best, high = (listed[col].sum() for col in ("low", "best", "high"))
+def _day_group_hover(total: pd.Series, day: dt.date, name: str, incidents: list[str],
+                     count: int, lang: str) -> str:
+    """Hover of one bar: the day, the group, its total range and (the first of) its
+    `count` incidents, one line each."""
     lines = [f"<b>{i18n.format_date(day, lang)} · {_html(name)}</b>",
-             _pair(_t("Killed", lang), i18n.format_range(low, best, high, lang), lang)]
-    lines += [_incident_line(row, lang) for _, row in listed.head(MAX_HOVER_INCIDENTS).iterrows()]
-    if len(listed) > MAX_HOVER_INCIDENTS:
-        lines.append(_t("… and {n} more", lang, n=len(listed) - MAX_HOVER_INCIDENTS))
+             _pair(_t("Killed", lang),
+                   i18n.format_range(total["low"], total["best"], total["high"], lang), lang),
+             *incidents]
+    if count > MAX_HOVER_INCIDENTS:
+        lines.append(_t("… and {n} more", lang, n=count - MAX_HOVER_INCIDENTS))
     return "<br>".join(lines)
+
+
+def _listed_incidents(frame: pd.DataFrame, group_col: str, lang: str) -> dict[tuple, list[str]]:
+    """Per (group, day), the hover lines of its first incidents (vectorised: a day of a big
+    import can hold thousands of incidents, and only the first few are listed)."""
+    top = frame.groupby([group_col, "day"], sort=False).head(MAX_HOVER_INCIDENTS)
+    listed: dict[tuple, list[str]] = {}
+    for key, row in zip(zip(top[group_col], top["day"], strict=True), top.to_dict("records"),
+                        strict=True):
+        listed.setdefault(key, []).append(_incident_line(row, lang))
+    return listed
 
 
 def _daily_rows(incidents: pd.DataFrame, view: View, group_col: str, first_day: dt.date,
@@ -257,6 +270,8 @@ def make_daily_chart(incidents: pd.DataFrame, view: View, first_day: dt.date,
     frame = _daily_rows(incidents, view, group_col, first_day, last_day)
     grouped = frame.groupby([group_col, "day"], sort=True)
     totals = grouped[["best", "low", "high"]].sum()
+    counts = grouped.size()
+    listed = _listed_incidents(frame, group_col, lang)
     y_max = float(totals["high"].max()) * 1.12 if len(totals) else 0.0
     fig = _base_figure(view, first_day, last_day, y_max, "daily")
     fig.update_layout(yaxis_title_text=_t("Killed (range as reported)", lang), barmode="group",
@@ -285,7 +300,8 @@ def make_daily_chart(incidents: pd.DataFrame, view: View, first_day: dt.date,
             error_y={"type": "data", "symmetric": False,
                      "array": (part["high"] - part["best"]).astype(float).tolist(),
                      "arrayminus": (part["best"] - part["low"]).astype(float).tolist()},
-            hovertext=[_day_group_hover(grouped.get_group((group, day)), day, name, lang)
+            hovertext=[_day_group_hover(part.loc[day], day, name, listed[(group, day)],
+                                        int(counts[(group, day)]), lang)
                        for day in part.index],
             hovertemplate="%{hovertext}<extra></extra>",
         ))

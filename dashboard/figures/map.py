@@ -209,11 +209,9 @@ def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
                  "layers": [*style["layers"], *layers]}
     data = [*country_traces, *context, *_incident_traces(lang, theme),
             *_legend_traces(lang, theme, max_killed, compact_legend)]
-    # The map's attribution always says the boundaries are de facto; the full legend (still
-    # images) says it too where a boundary can be in view. The page's compact legend does not
-    # grow over the map for it.
-    if ("outlines" in style["sources"] and not compact_legend
-            and view.map_view()[2] < BOUNDARY_LEGEND_MAX_ZOOM):
+    # The map's attribution always says the boundaries are de facto; the legend says it too
+    # where a boundary can be in view.
+    if "outlines" in style["sources"] and view.map_view()[2] < BOUNDARY_LEGEND_MAX_ZOOM:
         data.append(_boundary_legend(lang, theme))
     lat, lon, zoom = view.map_view()
     uirevision = f"map:{lat:.4f},{lon:.4f},{zoom:.2f}"  # constant across timeline steps

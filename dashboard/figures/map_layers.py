@@ -127,8 +127,26 @@ def _legend_stand_in(trace: dict) -> dict | None:
     return stand_in
 
 
+HOVER_POINTS_PER_LINE = 8  # a zone's ring has ~33 vertices, each carrying the whole text
+
+
+def _hover_points(trace: dict) -> list[int]:
+    """Indices of the trace's points that answer hover: every point of markers and labels;
+    up to HOVER_POINTS_PER_LINE spread along each line or ring (its label answers too)."""
+    lat, lon = trace.get("lat") or [], trace.get("lon") or []
+    runs: list[list[int]] = [[]]
+    for i, (y, x) in enumerate(zip(lat, lon, strict=True)):
+        if y is None or x is None:
+            runs.append([])
+        else:
+            runs[-1].append(i)
+    if "lines" not in str(trace.get("mode") or "") and trace.get("fill") != "toself":
+        return [i for run in runs for i in run]
+    return [i for run in runs for i in run[::max(1, -(-len(run) // HOVER_POINTS_PER_LINE))]]
+
+
 def _hover_stand_ins(traces: list[dict]) -> list[dict]:
-    """One invisible marker trace per context layer, a point per hoverable vertex."""
+    """One invisible marker trace per context layer, with the points that answer hover."""
     by_layer: dict[str, dict] = {}
     for trace in traces:
         text = trace.get("hovertext")
@@ -139,12 +157,10 @@ def _hover_stand_ins(traces: list[dict]) -> list[dict]:
             "type": "scattermap", "meta": f"ctx-{layer}-hover", "mode": "markers",
             "lat": [], "lon": [], "hovertext": [], "hoverinfo": "text", "showlegend": False,
             "marker": {"size": 12, "opacity": 0}})
-        for i, (y, x) in enumerate(zip(trace.get("lat") or [], trace.get("lon") or [],
-                                       strict=True)):
-            if y is not None and x is not None:
-                stand_in["lat"].append(y)
-                stand_in["lon"].append(x)
-                stand_in["hovertext"].append(_per_point(text, i))
+        for i in _hover_points(trace):
+            stand_in["lat"].append(trace["lat"][i])
+            stand_in["lon"].append(trace["lon"][i])
+            stand_in["hovertext"].append(_per_point(text, i))
     return list(by_layer.values())
 
 
