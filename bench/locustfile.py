@@ -28,6 +28,7 @@ if not hasattr(urllib3.util, "create_urllib3_context"):
     urllib3.util.create_urllib3_context = urllib3.util.ssl_.create_urllib3_context
 
 from locust import HttpUser, between, events, task  # noqa: E402
+from requests.exceptions import ConnectionError as RequestConnectionError  # noqa: E402
 
 CALLBACK_URL = "/_dash-update-component"
 MAX_POLLS = 600  # bounded: one export is given at most this many polls
@@ -122,11 +123,24 @@ class Presenter(HttpUser):
         started = time.perf_counter()
         url = CALLBACK_URL
         old_job = None
+        retried = False
         for _ in range(MAX_POLLS):
             payload = spec["payload"]
             name = "export request" if url == CALLBACK_URL else "export poll"
             with self.client.post(url, json=payload, name=name,
                                   catch_response=True) as response:
+                if (response.status_code == 0 and url == CALLBACK_URL and not retried
+                        and isinstance(response.error, RequestConnectionError)):
+                    # After its 5-10 s pause the presenter reuses a connection the server
+                    # closed after KEEPALIVE (5 s) idle, and the two crossed. A browser sends
+                    # the request again on a fresh connection in that case; so does this.
+                    retried = True
+                    response.success()
+                    self.environment.events.request.fire(
+                        request_type="INFO", name="export request resent (idle connection "
+                        "closed)", response_time=0, response_length=0, context={},
+                        exception=None)
+                    continue
                 if response.status_code == 204:
                     # The page would stop here: the job ended without a result for it.
                     response.success()
@@ -136,7 +150,9 @@ class Presenter(HttpUser):
                         exception=RuntimeError("export ended without a result (204)"))
                     return
                 if response.status_code != 200:
-                    response.failure(f"HTTP {response.status_code}")
+                    # Status 0: no answer at all; say what the client saw.
+                    detail = f": {response.error!r}" if response.status_code == 0 else ""
+                    response.failure(f"HTTP {response.status_code}{detail}")
                     return
                 body = response.json()
                 response.success()

@@ -294,7 +294,7 @@ def _in_celery_task() -> bool:
 
 # Exports yield the CPU to viewers: a render keeps a core busy for seconds, and on a small
 # machine the viewers' requests would otherwise queue behind it.
-JOB_NICENESS = 10
+JOB_NICENESS = 19  # the lowest: a viewer's request always goes first
 _niced = False
 
 
