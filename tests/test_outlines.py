@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pytest
+import shapely.geometry
 
 from dashboard.data.load import load_dataset
 from dashboard.data.outlines import OUTLINES_FILE, OUTLINES_PATH, load_outlines
@@ -142,3 +143,17 @@ def test_route_serves_the_validated_outlines_with_a_validator():
     assert "max-age" in first.headers["Cache-Control"]
     again = client.get(OUTLINES_PATH, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
+
+
+def test_still_images_inline_only_the_outlines_their_view_can_show():
+    from dashboard.figures.map import clip_outlines
+
+    outlines = {"type": "FeatureCollection", "features": [LAND, BOUNDARY, LABEL]}
+    # Aleppo at zoom 12: 6,000 px either way (a 12,000 px image at most) is ~1.03°.
+    city = clip_outlines(outlines, 36.2, 37.16, 12)
+    kinds = [f["properties"]["kind"] for f in city["features"]]
+    assert kinds == ["land", "label"]  # the boundary (36-37°E, 33-34°N) is out of reach
+    west, south, east, north = shapely.geometry.shape(city["features"][0]["geometry"]).bounds
+    assert west == pytest.approx(37.16 - 1.03, abs=0.01) and east < 38.2
+    assert south == pytest.approx(36.2 - 1.03, abs=0.01) and north <= 37
+    assert clip_outlines(outlines, 40, 22, 3.2) == outlines  # a wide view keeps everything
