@@ -80,9 +80,11 @@
         watchMapDrawn();
         var d = days && days.length ? days[Math.max(0, Math.min(days.length - 1, day))] : null;
         var signature = d && d.context !== undefined ? d.context : null;
-        if (lastSignature === null) {
+        var trigger = triggeredId();
+        // A base map just built for this day (a new page, or the server's answer) is current.
+        if (lastSignature === null || !trigger || trigger === "base-map-figure") {
           lastSignature = signature;
-        } else if (signature !== lastSignature && triggeredId() !== "base-map-figure") {
+        } else if (signature !== lastSignature) {
           lastSignature = signature;
           window.dash_clientside.set_props("context-signature", { data: signature });
           return noUpdate();

@@ -107,9 +107,9 @@ def build_page(
         # live in the page, not the shell, so every input of a callback appears at once.
         dcc.Store(id="url-sync"),
         dcc.Store(id="selected-incident", data=view.incident),
-        dcc.Store(id="context-signature"),
+        dcc.Store(id=ids.CONTEXT_SIGNATURE),
         dcc.Store(id=ids.MAP_DRAWN),
-        dcc.Store(id="table-request"),
+        dcc.Store(id=ids.TABLE_REQUEST),
     ]
     return [
         *stores,

@@ -106,7 +106,7 @@ def register(app) -> None:
         Input(ids.BASEMAP_SELECT, "value"),
         Input(ids.PRESET_SELECT, "value"),
         Input("context-checklist", "value"),
-        Input("context-signature", "data"),
+        Input(ids.CONTEXT_SIGNATURE, "data"),
         State(ids.TIMELINE_SLIDER, "value"),
         State(ids.VIEW_STORE, "data"),
         State(ids.LAYER_CHECKLIST, "value"),

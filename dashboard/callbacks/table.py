@@ -16,7 +16,6 @@ from dashboard.i18n import gettext as _t
 from dashboard.runtime import get_runtime
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-TABLE_REQUEST = "table-request"
 
 
 def neutralise_cell(value: object) -> str:
@@ -43,7 +42,7 @@ def register(app) -> None:
     # nothing at all. The request carries no day list: the server knows its own timeline.
     app.clientside_callback(
         ClientsideFunction("app", "tableRequest"),
-        Output(TABLE_REQUEST, "data"),
+        Output(ids.TABLE_REQUEST, "data"),
         Input(ids.TIMELINE_SLIDER, "value"),
         Input(ids.WINDOW_SELECT, "value"),
         Input(ids.LAYER_CHECKLIST, "value"),
@@ -54,7 +53,7 @@ def register(app) -> None:
     @app.callback(
         Output(ids.INCIDENT_TABLE, "rowData"),
         Output("table-count", "children"),
-        Input(TABLE_REQUEST, "data"),
+        Input(ids.TABLE_REQUEST, "data"),
         State(ids.VIEW_STORE, "data"),
         prevent_initial_call=True,
     )

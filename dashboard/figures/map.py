@@ -72,13 +72,6 @@ def day_context(dataset: Dataset, day: dt.date) -> str:
     return repr((zones, routes, control))
 
 
-def context_signature(dataset: Dataset, view: View, lang: str | None = None) -> tuple:
-    """What the base figure depends on. Equal signatures mean the same base figure, so the app
-    rebuilds it only when this changes (not on every timeline step)."""
-    return (lang or view.lang, view.theme, view.basemap, view.map_view(),
-            day_context(dataset, view_day(dataset, view)))
-
-
 def _legend_entry(name: str, colour: str, group: str, title: str | None = None,
                   size: float = 10, role: str | None = None) -> dict:
     entry = dict(type="scattermap", lat=[None], lon=[None], mode="markers", name=name,
@@ -355,5 +348,5 @@ def make_static_map_figure(dataset: Dataset, view: View, payload: dict | None = 
     return apply_slice(base, view_slice, view.layers)
 
 
-__all__ = ["apply_slice", "context_signature", "day_context", "make_map_figure",
+__all__ = ["apply_slice", "day_context", "make_map_figure",
            "make_static_map_figure", "view_day"]
