@@ -11,6 +11,19 @@ import pytest
 pytest_plugins = ["tests.conftest_redis"]
 
 
+def _first_app_port() -> None:
+    """dash_duo numbers its app servers from 58050 in every pytest process; two suites run at
+    once (two checkouts on one machine) would collide. DASH_TEST_PORT_BASE moves the range."""
+    from dash.testing.application_runners import BaseDashRunner
+
+    base = os.environ.get("DASH_TEST_PORT_BASE")
+    if base:
+        BaseDashRunner._next_port = int(base)
+
+
+_first_app_port()
+
+
 def pytest_setup_options():
     """Chrome options for dash[testing]'s webdriver (selenium 4.2 uses /usr/bin/chromedriver)."""
     from selenium.webdriver.chrome.options import Options
