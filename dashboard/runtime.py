@@ -71,9 +71,8 @@ class Runtime:
     @cached_property
     def day_contexts(self) -> list[str]:
         """Per timeline day, what the base map shows that depends on the day
-        (figures.map.day_context), worked out only on the days where it can change."""
-        from dashboard.figures.map import day_context
-        from dashboard.figures.map_context import context_change_days
+        (data.context.day_context), worked out only on the days where it can change."""
+        from dashboard.data.context import context_change_days, day_context
 
         changes = context_change_days(self.dataset)
         out: list[str] = []

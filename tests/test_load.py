@@ -27,12 +27,12 @@ SOURCES = "\n".join([
 ]) + "\n"
 PLACES = "\n".join([
     "place_id,name_en,name_fr,name_ar,kind,lat,lon,geo_precision,uncertainty_m,coord_source,"
-    "source_ids,notes",
+    "source_ids,neighbourhood_id,notes",
     "bustan_al_qasr,Bustan al-Qasr,Boustan al-Qasr,بستان القصر,neighbourhood,36.19070,37.14327,"
-    "1,700,OCHA-N N0204,src-a,",
+    "1,700,OCHA-N N0204,src-a,bustan_al_qaser,",
     "sukkari,al-Sukkari,Soukkari,السكري,neighbourhood,36.17548,37.14203,1,700,OCHA-N N0219,"
-    "src-a,",
-    "tariq_al_bab,Tariq al-Bab,Tariq al-Bab,طريق الباب,neighbourhood,,,,,,,no coordinate found",
+    "src-a,,",
+    "tariq_al_bab,Tariq al-Bab,Tariq al-Bab,طريق الباب,neighbourhood,,,,,,,,no coordinate found",
 ]) + "\n"
 INCIDENT_HEADER = (
     "id,date_start,date_end,date_precision,time_local,date_note_en,date_note_fr,category,"

@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point
 
+from dashboard.data.context import day_context
 from dashboard.data.model import CATEGORIES, Dataset
 from dashboard.figures.map import (
     ROLE_CELLS,
     ROLE_HALOS,
     ROLE_OUTLINES,
     ROLE_POINTS,
-    day_context,
     make_map_figure,
     make_static_map_figure,
 )

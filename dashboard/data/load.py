@@ -17,7 +17,8 @@ import shapely
 from dashboard.config import DEFAULT_GEODATA
 from dashboard.data._refs import check_references
 from dashboard.data._tables import Table, fix_lines, line_order, read_table
-from dashboard.data.model import CRS, INCIDENT_COLUMNS, Dataset
+from dashboard.data.model import CRS, INCIDENT_COLUMNS, Dataset, Problem
+from dashboard.data.neighbourhoods import NEIGHBOURHOODS_FILE, load_neighbourhoods
 from dashboard.data.outlines import OUTLINES_FILE, load_outlines
 from dashboard.data.schema import FILE_SPECS
 
@@ -49,8 +50,27 @@ def load_dataset(geodata_dir: Path | None = None) -> Dataset:
     folder = Path(geodata_dir) if geodata_dir is not None else DEFAULT_GEODATA
     dataset = dataset_from_tables(load_tables(folder))
     outlines, problems = load_outlines(folder / OUTLINES_FILE, OUTLINES_FILE)
-    return dataclasses.replace(dataset, outlines=outlines,
+    neighbourhoods, nbhd_problems = load_neighbourhoods(folder / NEIGHBOURHOODS_FILE,
+                                                        NEIGHBOURHOODS_FILE)
+    problems += nbhd_problems + unknown_neighbourhoods(dataset.places, neighbourhoods)
+    return dataclasses.replace(dataset, outlines=outlines, neighbourhoods=neighbourhoods,
                                problems=(*dataset.problems, *problems))
+
+
+def unknown_neighbourhoods(places: pd.DataFrame, neighbourhoods: pd.DataFrame,
+                           label: str = "places.csv") -> list[Problem]:
+    """A warning per place whose `neighbourhood_id` names no loaded polygon: the place still
+    loads, but its control cannot be drawn as an area."""
+    if "neighbourhood_id" not in places or len(neighbourhoods) == 0:
+        return []
+    known = set(neighbourhoods["nbhd_id"])
+    return [Problem(label, None, "neighbourhood_id",
+                    f"place '{row.place_id}': unknown neighbourhood '{row.neighbourhood_id}' "
+                    f"(not in {NEIGHBOURHOODS_FILE}); its control is not drawn as an area",
+                    "warning")
+            for row in places.itertuples()
+            if isinstance(row.neighbourhood_id, str) and row.neighbourhood_id
+            and row.neighbourhood_id not in known]
 
 
 def dataset_from_tables(tables: dict[str, Table]) -> Dataset:

@@ -119,6 +119,8 @@ class Dataset:
     # The offline map's land, boundaries and country labels (a GeoJSON FeatureCollection, see
     # dashboard/data/outlines.py); None when geodata has none.
     outlines: dict | None = None
+    # Aleppo's neighbourhood polygons (dashboard/data/neighbourhoods.py); empty when none.
+    neighbourhoods: gpd.GeoDataFrame | None = None
 
     @property
     def errors(self) -> tuple[Problem, ...]:

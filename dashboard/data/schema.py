@@ -111,6 +111,8 @@ PLACES = _build("places.csv", {
     "uncertainty_m": ("int", False, NON_NEGATIVE),
     "coord_source": _OPT_TEXT,
     "source_ids": ("list", False, IDS_CHECK),
+    # The polygon of neighbourhoods.geojson this gazetteer entry stands for (matched by name).
+    "neighbourhood_id": ("str", False, matches(r"[a-z0-9]+(_[a-z0-9]+)*", "must be snake_case")),
     "notes": _OPT_TEXT,
 }, checks=(
     both_or_neither("lat", "lon"),

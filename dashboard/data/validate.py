@@ -18,6 +18,7 @@ from dashboard.data._tables import Table, read_table
 from dashboard.data.load import load_tables
 from dashboard.data.manifest import MANIFEST, check_manifest
 from dashboard.data.model import Problem
+from dashboard.data.neighbourhoods import NEIGHBOURHOODS_FILE, load_neighbourhoods
 from dashboard.data.outlines import OUTLINES_FILE, load_outlines
 from dashboard.data.schema import FILE_SPECS
 
@@ -56,6 +57,8 @@ def check_path(arg: str, report: Report) -> None:
     path = Path(arg)
     if path.name == OUTLINES_FILE and not path.is_dir():
         report.problems += load_outlines(path, arg)[1]
+    elif path.name == NEIGHBOURHOODS_FILE and not path.is_dir():
+        report.problems += load_neighbourhoods(path, arg)[1]
     elif path.name in FILE_SPECS:
         # A single file is checked on its own: references into other files are not followed.
         # (A folder with a data file's name is reported as "is a directory".)
@@ -64,13 +67,15 @@ def check_path(arg: str, report: Report) -> None:
         prefix = arg.rstrip("/\\") + "/"
         report.add_tables(load_tables(path, label_prefix=prefix))
         report.problems += load_outlines(path / OUTLINES_FILE, prefix + OUTLINES_FILE)[1]
+        report.problems += load_neighbourhoods(path / NEIGHBOURHOODS_FILE,
+                                               prefix + NEIGHBOURHOODS_FILE)[1]
         report.problems += check_manifest(path, label_prefix=prefix)
     elif path.name == MANIFEST:
         report.problems += _manifest_shape(path, arg)
     elif not path.exists():
         report.problems.append(Problem(arg, None, None, "no such file or folder"))
     else:
-        names = ", ".join([*FILE_SPECS, OUTLINES_FILE])
+        names = ", ".join([*FILE_SPECS, OUTLINES_FILE, NEIGHBOURHOODS_FILE])
         reason = f"not a geodata file name (expected a folder or one of: {names})"
         report.problems.append(Problem(arg, None, None, reason))
 

@@ -19,15 +19,13 @@ import plotly.graph_objects as go
 import shapely
 import shapely.geometry
 
+from dashboard.data.context import day_context
 from dashboard.data.model import CATEGORIES, Dataset
 from dashboard.figures.map_context import (
-    control_as_reported,
     control_traces,
     place_traces,
-    route_status_on,
     route_traces,
     zone_traces,
-    zones_in_force,
 )
 from dashboard.figures.map_layers import context_style
 from dashboard.figures.palette import (
@@ -59,17 +57,6 @@ def view_day(dataset: Dataset, view: View) -> dt.date:
     """The day the view shows: `view.date`, or the dataset's last day when that is None."""
     return view.date or dataset_days(dataset.incidents)[1]
 
-
-def day_context(dataset: Dataset, day: dt.date) -> str:
-    """What the base figure shows that depends on the day: zones in force, route status,
-    control as reported. Equal strings, same context (the browser asks for a new base map
-    only on the days this changes)."""
-    zones = tuple(str(z) for z in zones_in_force(dataset, day).get("zone_id", []))
-    routes = tuple(sorted((k, str(r["status"])) for k, r in route_status_on(dataset, day).items()))
-    chosen = control_as_reported(dataset, day)
-    control = tuple(zip(chosen.get("place_id", []), chosen.get("control", []),
-                        (str(x) for x in chosen.get("as_of", [])), strict=True))
-    return repr((zones, routes, control))
 
 
 def _legend_entry(name: str, colour: str, group: str, title: str | None = None,

@@ -14,6 +14,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from dashboard.data.context import control_as_reported, route_status_on, zones_in_force
 from dashboard.data.model import Dataset
 from dashboard.figures.palette import (
     CONTROL_COLOURS,
@@ -23,7 +24,6 @@ from dashboard.figures.palette import (
 )
 from dashboard.i18n import N_, format_date, gettext, side_label
 
-SYRIA_OFFSET = dt.timezone(dt.timedelta(hours=3))  # dates in the data are Syrian local days
 _UNKNOWN_STATUS_COLOUR = "#8a8a8a"
 _STATUS_LABELS = {"open": N_("open"), "under_fire": N_("under fire"), "cut": N_("cut")}
 
@@ -35,12 +35,6 @@ def _text(row: pd.Series, base: str, lang: str) -> str:
     return "" if value is None or pd.isna(value) else str(value)
 
 
-def _instant(value: object, default: pd.Timestamp) -> pd.Timestamp:
-    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
-        return default
-    stamp = pd.Timestamp(value)
-    return stamp.tz_localize(SYRIA_OFFSET) if stamp.tzinfo is None else stamp
-
 
 def _when(value: object, lang: str) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
@@ -49,10 +43,6 @@ def _when(value: object, lang: str) -> str:
     time = f" {stamp:%H:%M}" if (stamp.hour, stamp.minute) != (0, 0) else ""
     return format_date(stamp, lang, "medium") + time
 
-
-def _day_bounds(day: dt.date) -> tuple[pd.Timestamp, pd.Timestamp]:
-    start = pd.Timestamp(dt.datetime.combine(day, dt.time(0, 0), SYRIA_OFFSET))
-    return start, start + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
 
 
 def sources_text(dataset: Dataset, source_ids: object) -> str:
@@ -71,65 +61,8 @@ def sources_text(dataset: Dataset, source_ids: object) -> str:
     return "; ".join(names)
 
 
-def zones_in_force(dataset: Dataset, day: dt.date) -> pd.DataFrame:
-    """Zones with valid_from <= end of `day` and valid_to >= start of `day` (open ends allowed)."""
-    zones = dataset.zones
-    if len(zones) == 0:
-        return zones
-    first, last = _day_bounds(day)
-    lo, hi = pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC")
-    keep = [_instant(r.get("valid_from"), lo) <= last and _instant(r.get("valid_to"), hi) >= first
-            for _, r in zones.iterrows()]
-    return zones[np.array(keep, dtype=bool)]
 
 
-def context_change_days(dataset: Dataset) -> set[dt.date]:
-    """Every day on which the zones in force, a route's status or the control as reported can
-    differ from the day before (a zone's first and last day and the day after, a status row's
-    first day and the day after its last, each control report's date). Between two of these
-    days the context is the same."""
-    days: set[dt.date] = set()
-    far = pd.Timestamp("2000-01-01", tz="UTC")
-    for _, zone in dataset.zones.iterrows():
-        for value in (zone.get("valid_from"), zone.get("valid_to")):
-            if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
-                continue
-            local = _instant(value, far).tz_convert(SYRIA_OFFSET).date()
-            days.update((local, local + dt.timedelta(days=1)))
-    for _, row in dataset.route_status.iterrows():
-        days.add(pd.Timestamp(row["date_from"]).date())
-        end = row.get("date_to")
-        if end is not None and not (not isinstance(end, str) and pd.isna(end)) and end != "":
-            days.add(pd.Timestamp(end).date() + dt.timedelta(days=1))
-    if len(dataset.control):
-        days.update(pd.to_datetime(dataset.control["as_of"]).dt.date)
-    return days
-
-
-def route_status_on(dataset: Dataset, day: dt.date) -> dict[str, pd.Series]:
-    """The status row of each route on `day` (date_from <= day <= date_to; empty end = open)."""
-    out: dict[str, pd.Series] = {}
-    for _, row in dataset.route_status.iterrows():
-        start = pd.Timestamp(row["date_from"]).date()
-        end = row.get("date_to")
-        end = None if end is None or pd.isna(end) or end == "" else pd.Timestamp(end).date()
-        if start <= day and (end is None or day <= end):
-            out[str(row["route_id"])] = row
-    return out
-
-
-def control_as_reported(dataset: Dataset, day: dt.date) -> pd.DataFrame:
-    """Per place, the latest control report on or before `day`, else its earliest report."""
-    control = dataset.control
-    if len(control) == 0:
-        return control
-    as_of = pd.to_datetime(control["as_of"]).dt.date
-    reports = control.assign(_as_of=as_of).sort_values(["place_id", "_as_of"], kind="stable")
-    latest = reports[reports["_as_of"] <= day].groupby("place_id", sort=False).tail(1)
-    earliest = reports[~reports["place_id"].isin(latest["place_id"])].groupby(
-        "place_id", sort=False).head(1)
-    chosen = pd.concat([latest, earliest]).sort_values("place_id", kind="stable")
-    return control.loc[chosen.index]
 
 
 def _located(frame: pd.DataFrame) -> np.ndarray:
