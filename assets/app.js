@@ -75,7 +75,7 @@
       // map's asks the server for a new base map and waits for it (so incidents are never
       // drawn over another day's zones). That request is a set_props, not an output of this
       // callback's chain, so on the other days nothing stands between the key and the map.
-      renderMap: function (day, win, cats, ctx, data, base, payload, days) {
+      renderMap: function (day, win, cats, ctx, data, base, selected, payload, days) {
         if (!base || !payload || !window.dash_clientside.timeline) { return noUpdate(); }
         watchMapDrawn();
         var d = days && days.length ? days[Math.max(0, Math.min(days.length - 1, day))] : null;
@@ -90,7 +90,7 @@
           return noUpdate();
         }
         var layers = flatLayers([cats, ctx, data]);
-        return window.dash_clientside.timeline.render(day, win, layers, payload, base);
+        return window.dash_clientside.timeline.render(day, win, layers, payload, base, selected);
       },
 
       onDay: function (day, days) {

@@ -18,7 +18,7 @@
     };
     var ROLE = {
         points: "incident-points", outlines: "incident-outlines",
-        halos: "incident-halos", cells: "incident-cells"
+        halos: "incident-halos", cells: "incident-cells", selectedHalo: "incident-halo-selected"
     };
     var EARTH_M_PER_DEG = 111320.0;
     var CURATED = "curated";
@@ -264,7 +264,9 @@
         var out = {points: pts, outlines: ol, halos: {lat: [], lon: []}, cells: null,
                    aggregated: s.aggregated, capped: s.capped, total: s.total, shown: n, in_cells: 0};
         if (layerSet.halos && n > 0 && n <= meta.halo_limit) {
-            var radius = pos.map(function (i) { return a.radius[i]; });
+            // District- and city-wide halos only for the selected incident (render).
+            var wide = meta.halo_wide_m || Infinity;
+            var radius = pos.map(function (i) { return a.radius[i] > wide ? 0 : a.radius[i]; });
             out.halos = haloRings(pts.lat, pts.lon, radius, meta.halo_vertices);
         }
         if (s.cellCounts) {
@@ -306,9 +308,10 @@
      * render(dayIndex, windowMode, layers, payload, baseFigure) -> a new map figure.
      * dayIndex: days since payload.meta.first_day; windowMode: "day" | "cumulative";
      * layers: list of layer ids (categories, context layers, "halos", "data:<dataset>");
-     * payload: from timeline.build_timeline_payload; baseFigure: figures.map.make_map_figure.
+     * payload: from timeline.build_timeline_payload; baseFigure: figures.map.make_map_figure;
+     * selected: timeline.selected_halo of the selected incident, or null.
      */
-    function render(dayIndex, windowMode, layers, payload, baseFigure) {
+    function render(dayIndex, windowMode, layers, payload, baseFigure, selected) {
         if (dayIndex === null || dayIndex === undefined || !windowMode || !layers ||
                 !payload || !payload.arrays || !baseFigure || !baseFigure.data) {
             return noUpdate();
@@ -336,6 +339,12 @@
                                              marker: {color: s.outlines.color, size: s.outlines.size}}));
             } else if (role === ROLE.halos) {
                 data.push(withArrays(trace, {top: {lat: s.halos.lat, lon: s.halos.lon}}));
+            } else if (role === ROLE.selectedHalo) {
+                // Emphasised, whatever its radius, while the selected incident is on the map.
+                var shown = selected && layerSet.halos &&
+                    s.points.customdata.indexOf(selected.row) >= 0;
+                data.push(withArrays(trace, {top: shown ? {lat: selected.lat, lon: selected.lon}
+                                                        : {lat: [], lon: []}}));
             } else if (role === ROLE.cells) {
                 data.push(cellsTrace(trace, s, settings));
             } else {

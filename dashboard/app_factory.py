@@ -7,6 +7,7 @@ import importlib
 import dash
 
 from dashboard.config import PROJECT_ROOT, Config, load_config, resolve_secret_key
+from dashboard.data.neighbourhoods import NEIGHBOURHOODS_PATH
 from dashboard.data.outlines import OUTLINES_PATH
 from dashboard.runtime import configure
 
@@ -66,22 +67,27 @@ def create_app(config: Config | None = None) -> dash.Dash:
 
 
 def _serve_outlines(app: dash.Dash) -> None:
-    """GET OUTLINES_PATH: the offline map's land and boundaries, fetched once per page by
-    MapLibre (and cached by the browser) instead of riding inside every map figure."""
+    """GET OUTLINES_PATH and NEIGHBOURHOODS_PATH: the offline map's land and boundaries, and
+    the city's neighbourhood polygons, fetched once per page by MapLibre (and cached by the
+    browser) instead of riding inside every map figure."""
     import hashlib
 
     import flask
 
     from dashboard.runtime import get_runtime
 
-    def outlines():
-        body = get_runtime().outlines_json
-        if body is None:
-            flask.abort(404)
-        response = flask.Response(body, mimetype="application/geo+json")
-        response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-        response.cache_control.public = True
-        response.cache_control.max_age = 86_400
-        return response.make_conditional(flask.request)
+    def serve(attribute: str):
+        def view():
+            body = getattr(get_runtime(), attribute)
+            if body is None:
+                flask.abort(404)
+            response = flask.Response(body, mimetype="application/geo+json")
+            response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+            response.cache_control.public = True
+            response.cache_control.max_age = 86_400
+            return response.make_conditional(flask.request)
+        return view
 
-    app.server.add_url_rule(OUTLINES_PATH, "outlines", outlines, methods=["GET"])
+    app.server.add_url_rule(OUTLINES_PATH, "outlines", serve("outlines_json"), methods=["GET"])
+    app.server.add_url_rule(NEIGHBOURHOODS_PATH, "neighbourhoods",
+                            serve("neighbourhoods_json"), methods=["GET"])

@@ -17,6 +17,7 @@ from dashboard.components.layers import make_layer_panel
 from dashboard.components.map_legend import make_map_legend
 from dashboard.components.table import make_table_panel
 from dashboard.components.timeline import day_labels, make_timeline
+from dashboard.data.neighbourhoods import NEIGHBOURHOODS_PATH
 from dashboard.data.outlines import OUTLINES_PATH
 from dashboard.figures.charts import make_cumulative_chart, make_daily_chart, make_day_histogram
 from dashboard.figures.map import make_map_figure
@@ -24,6 +25,7 @@ from dashboard.figures.map_legend import split_legend
 from dashboard.i18n import gettext as _t
 from dashboard.i18n import is_rtl
 from dashboard.runtime import Runtime, get_runtime
+from dashboard.timeline import selected_halo
 from dashboard.view import View
 
 GRAPH_CONFIG = {"displaylogo": False, "scrollZoom": True}
@@ -70,9 +72,11 @@ def page_map(runtime: Runtime, view: View) -> tuple[dict, list[dict]]:
     inline), context drawn by the style and the legend in HTML (timeline steps redraw only
     the incident traces)."""
     outlines_url = dash.get_relative_path(OUTLINES_PATH) if runtime.outlines_json else None
+    nbhd_url = (dash.get_relative_path(NEIGHBOURHOODS_PATH) if runtime.neighbourhoods_json
+                else None)
     figure = make_map_figure(runtime.dataset, view, runtime.payload, view.lang,
                              compact_legend=True, outlines_url=outlines_url,
-                             context_in_style=True)
+                             context_in_style=True, nbhd_url=nbhd_url)
     return split_legend(figure.to_plotly_json())
 
 
@@ -107,6 +111,9 @@ def build_page(
         # live in the page, not the shell, so every input of a callback appears at once.
         dcc.Store(id="url-sync"),
         dcc.Store(id="selected-incident", data=view.incident),
+        dcc.Store(id=ids.SELECTED_HALO, data=selected_halo(
+            runtime.incidents, runtime.id_to_row.get(view.incident))),
+        dcc.Store(id=ids.NEIGHBOURHOOD_CLICK),
         dcc.Store(id=ids.CONTEXT_SIGNATURE),
         dcc.Store(id=ids.MAP_DRAWN),
         dcc.Store(id=ids.TABLE_REQUEST),

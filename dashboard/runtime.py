@@ -88,6 +88,17 @@ class Runtime:
             return None
         return json.dumps(outlines, separators=(",", ":"), ensure_ascii=False).encode()
 
+    @cached_property
+    def neighbourhoods_json(self) -> bytes | None:
+        """The validated neighbourhood polygons as served to the page (None when none)."""
+        from dashboard.figures.map_city import neighbourhood_collection
+
+        nbhd = self.dataset.neighbourhoods
+        if nbhd is None or len(nbhd) == 0:
+            return None
+        collection = neighbourhood_collection(self.dataset)
+        return json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
+
     def counts(self) -> dict[str, int]:
         """Record counts for health checks."""
         ds = self.dataset
@@ -98,6 +109,7 @@ class Runtime:
             "places": int(len(ds.places)),
             "zones": int(len(ds.zones)),
             "routes": int(len(ds.routes)),
+            "neighbourhoods": 0 if ds.neighbourhoods is None else int(len(ds.neighbourhoods)),
             "sources": int(len(ds.sources)),
             "scenes": len(ds.scenes),
             "rejected": sum(1 for p in self.problems if p.severity == "error"),

@@ -33,7 +33,10 @@ from dashboard.view import LANGS, View
 
 HOVER_STRINGS_MAX = 5_000  # up to this many events, hover lines are built in Python per language
 HALO_LIMIT = 500  # no precision halos above this many points: filled rings are costly (measured)
-HALO_VERTICES = 16
+HALO_VERTICES = 48  # smooth circles (16-sided rings read as hard polygons at city zoom)
+# Halos wider than this (a district or the whole city) are drawn only for the selected incident:
+# a dozen city-wide rings hid the city (issue "precision without clutter").
+HALO_WIDE_M = 2_000
 CURRENT_WEEK_DAYS = 7
 SIZE_MIN_PX, SIZE_MAX_PX, SIZE_UNREPORTED_PX = 6.0, 30.0, 5.0
 _EARTH_M_PER_DEG = 111_320.0
@@ -133,8 +136,7 @@ def build_timeline_payload(
     ds_idx = np.array([datasets.index(d) for d in dataset], dtype="uint8")
     killed = pd.to_numeric(frame["killed_best"], errors="coerce").to_numpy(dtype="float64")
     max_killed = float(np.nanmax(killed)) if np.isfinite(killed).any() else 0.0
-    default_radius = frame["geo_precision"].map(DEFAULT_UNCERTAINTY_M)
-    radius = pd.to_numeric(frame["uncertainty_m"], errors="coerce").fillna(default_radius)
+    radius = halo_radius(frame)
 
     low = int(min(start_i.min(initial=0), end_i.min(initial=0)))
     high = int(max(start_i.max(initial=0), end_i.max(initial=0)))
@@ -173,7 +175,8 @@ def build_timeline_payload(
         "current_week_days": CURRENT_WEEK_DAYS, "point_threshold": int(point_threshold),
         "aggregate": aggregate, "cell_deg": cell_deg,
         "max_span": int((end_i - start_i).max(initial=0)),
-        "halo_limit": HALO_LIMIT, "halo_vertices": HALO_VERTICES, "max_killed": max_killed,
+        "halo_limit": HALO_LIMIT, "halo_vertices": HALO_VERTICES, "halo_wide_m": HALO_WIDE_M,
+        "max_killed": max_killed,
         "size_px": {"min": SIZE_MIN_PX, "max": SIZE_MAX_PX, "unreported": SIZE_UNREPORTED_PX},
     }
     digest = hashlib.sha1(usedforsecurity=False)
@@ -231,7 +234,14 @@ def select_positions(payload: dict, a: dict[str, np.ndarray], layers: frozenset[
     return out
 
 
-def _halo_rings(lat: np.ndarray, lon: np.ndarray, radius: np.ndarray, vertices: int):
+def halo_radius(frame: pd.DataFrame) -> pd.Series:
+    """Each incident's halo radius in metres: uncertainty_m, else the default for its
+    geo_precision (NaN where neither is known)."""
+    default_radius = frame["geo_precision"].map(DEFAULT_UNCERTAINTY_M)
+    return pd.to_numeric(frame["uncertainty_m"], errors="coerce").fillna(default_radius)
+
+
+def halo_rings(lat: np.ndarray, lon: np.ndarray, radius: np.ndarray, vertices: int):
     """Rings (closed, `vertices` sides) around each point, separated by NaN (a gap)."""
     keep = radius > 0
     lat, lon, radius = lat[keep], lon[keep], radius[keep]
@@ -242,6 +252,20 @@ def _halo_rings(lat: np.ndarray, lon: np.ndarray, radius: np.ndarray, vertices: 
     ring_lat = np.hstack([lat[:, None] + dlat, gap]).ravel()
     ring_lon = np.hstack([lon[:, None] + dlon, gap]).ravel()
     return ring_lat, ring_lon
+
+
+def selected_halo(incidents, row: int | None) -> dict | None:
+    """The emphasised halo of the selected incident (any radius): {row, lat, lon} or None."""
+    if row is None or not 0 <= row < len(incidents):
+        return None
+    record = incidents.iloc[row]
+    lat, lon = float(record["lat"]), float(record["lon"])
+    radius = halo_radius(incidents.iloc[[row]]).astype("float64").fillna(0).to_numpy()
+    if not (np.isfinite(lat) and np.isfinite(lon)) or not radius[0] > 0:
+        return None
+    ring_lat, ring_lon = halo_rings(np.array([lat]), np.array([lon]), radius, HALO_VERTICES)
+    return {"row": int(row), "lat": [float(x) for x in ring_lat[:-1]],
+            "lon": [float(x) for x in ring_lon[:-1]]}
 
 
 def _js_hover(payload: dict, a: dict[str, np.ndarray], pos: np.ndarray, lang: str) -> list[str]:
@@ -301,8 +325,10 @@ def slice_for_view(payload_or_frame: dict | pd.DataFrame, view: View, day_index:
     }
     meta = payload["meta"]
     if "halos" in view.layers and 0 < len(pos) <= meta["halo_limit"]:
-        ring_lat, ring_lon = _halo_rings(lat.astype("float64"), lon.astype("float64"),
-                                         a["radius"][pos].astype("float64"), meta["halo_vertices"])
+        radius = a["radius"][pos].astype("float64")
+        radius = np.where(radius > meta.get("halo_wide_m", np.inf), 0.0, radius)
+        ring_lat, ring_lon = halo_rings(lat.astype("float64"), lon.astype("float64"), radius,
+                                        meta["halo_vertices"])
         out["halos"] = {"lat": ring_lat, "lon": ring_lon}
     if sel["cell_counts"] is not None:
         out["cells"] = {"lat": decode_array(payload["cells"]["lat"]),

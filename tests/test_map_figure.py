@@ -16,6 +16,7 @@ from dashboard.figures.map import (
     ROLE_HALOS,
     ROLE_OUTLINES,
     ROLE_POINTS,
+    ROLE_SELECTED_HALO,
     make_map_figure,
     make_static_map_figure,
 )
@@ -107,7 +108,7 @@ def test_base_figure_layout(dataset):
     assert fig.layout.map.zoom == View().map_view()[2]
     # Incident traces exist, empty, in drawing order with points on top.
     incident = [r for r in roles(fig) if r.startswith("incident-")]
-    assert incident == [ROLE_CELLS, ROLE_HALOS, ROLE_OUTLINES, ROLE_POINTS]
+    assert incident == [ROLE_CELLS, ROLE_HALOS, ROLE_SELECTED_HALO, ROLE_OUTLINES, ROLE_POINTS]
     assert len(trace(fig, ROLE_POINTS).lat) == 0
     assert "Aggregated" in trace(fig, ROLE_CELLS).name
 

@@ -31,7 +31,8 @@ def test_legend_entries_leave_the_figure_and_keep_their_look(dataset):  # noqa: 
     assert truce["swatch"]["fill"].startswith("rgba(")
     road = next(item for label, item in by_label.items() if label.startswith("Castello road"))
     assert road["layer"] == "routes" and road["swatch"]["kind"] == "line"
-    assert by_label["Halo: location precision (radius)"]["layer"] == "halos"
+    halo = next(label for label in by_label if label.startswith("Halo: location precision"))
+    assert by_label[halo]["layer"] == "halos"
     sizes = [item for item in items if item["swatch"]["kind"] == "marker" and item["layer"] is None]
     assert sizes[0]["title"] == "Marker size: killed (best estimate)"
     assert sizes[0]["swatch"]["size"] < sizes[1]["swatch"]["size"]  # 1 killed < 10 killed

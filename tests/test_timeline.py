@@ -17,10 +17,12 @@ import pytest
 from dashboard.data.model import CATEGORIES, INCIDENT_COLUMNS
 from dashboard.i18n import category_label
 from dashboard.timeline import (
+    HALO_VERTICES,
     build_timeline_payload,
     decode_array,
     encode_array,
     select_positions,
+    selected_halo,
     slice_for_view,
 )
 from dashboard.view import DEFAULT_LAYERS, View
@@ -144,9 +146,20 @@ def test_halos_only_when_switched_on():
     inc = frame([{"start": 0}, {"start": 0, "geo_precision": 2}])
     payload = build_timeline_payload(inc, DAY0, DAY0)
     on = slice_for_view(payload, view(), 0)["halos"]
-    assert np.isnan(on["lat"]).sum() == 2  # two rings, each closed by a gap
+    # One ring, closed by a gap: the second halo (geo_precision 2, 25 km) is wider than
+    # HALO_WIDE_M and is drawn only for a selected incident.
+    assert np.isnan(on["lat"]).sum() == 1
+    assert np.nanmax(on["lat"]) - 36.2 < 0.01  # the 1 km ring, not the 25 km one
     off = slice_for_view(payload, view(layers=DEFAULT_LAYERS - {"halos"}), 0)["halos"]
     assert len(off["lat"]) == 0
+
+
+def test_selected_halo_is_drawn_at_any_radius():
+    inc = frame([{"start": 0}, {"start": 0, "geo_precision": 2}])
+    ring = selected_halo(inc, 1)
+    assert ring["row"] == 1 and len(ring["lat"]) == HALO_VERTICES + 1
+    assert max(ring["lat"]) - min(ring["lat"]) == pytest.approx(2 * 25_000 / 111_320, rel=1e-3)
+    assert selected_halo(inc, None) is None and selected_halo(inc, 7) is None
 
 
 def test_slice_accepts_a_frame():

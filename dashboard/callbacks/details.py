@@ -7,6 +7,7 @@ from dash import Input, Output, State, no_update
 from dashboard import ids
 from dashboard.components.details import render_details
 from dashboard.runtime import get_runtime
+from dashboard.timeline import selected_halo
 from dashboard.view import LANGS
 
 
@@ -31,6 +32,7 @@ def register(app) -> None:
     @app.callback(
         Output(ids.INCIDENT_DETAILS, "children"),
         Output("selected-incident", "data"),
+        Output(ids.SELECTED_HALO, "data"),
         Input(ids.MAP_GRAPH, "clickData"),
         State(ids.VIEW_STORE, "data"),
         prevent_initial_call=True,
@@ -38,9 +40,10 @@ def register(app) -> None:
     def _show(click_data, basics):
         row = incident_row_from_click(click_data)
         if row is None:
-            return no_update, no_update
+            return no_update, no_update, no_update
         runtime = get_runtime()
         lang = basics.get("lang") if isinstance(basics, dict) else "en"
         lang = lang if lang in LANGS else "en"
         record = runtime.incidents.iloc[row]
-        return render_details(record, runtime.dataset, lang), str(record["id"])
+        return (render_details(record, runtime.dataset, lang), str(record["id"]),
+                selected_halo(runtime.incidents, row))

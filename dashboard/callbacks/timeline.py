@@ -27,6 +27,7 @@ def register(app) -> None:
         Input(ids.WINDOW_SELECT, "value"),
         *LAYER_INPUTS,
         Input(ids.BASE_MAP_STORE, "data"),
+        Input(ids.SELECTED_HALO, "data"),
         State(ids.PAYLOAD_STORE, "data"),
         State(ids.DAYS_STORE, "data"),
     )

@@ -19,6 +19,8 @@ from dashboard.data._io import array_item_lines, read_json
 from dashboard.data.model import CRS, Problem
 
 NEIGHBOURHOODS_FILE = "neighbourhoods.geojson"
+# Where the page fetches the validated polygons from (MapLibre loads them once per page).
+NEIGHBOURHOODS_PATH = "/geodata/neighbourhoods.geojson"
 COLUMNS = ("nbhd_id", "name_en", "name_ar", "csr_id", "source_id")
 _SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 # Aleppo city with a wide margin: a polygon outside it is a wrong file or swapped lat/lon.

@@ -19,8 +19,17 @@ import plotly.graph_objects as go
 import shapely
 import shapely.geometry
 
-from dashboard.data.context import day_context
+from dashboard.data.context import context_periods
 from dashboard.data.model import CATEGORIES, Dataset
+from dashboard.figures.map_city import (
+    DAY_STATE,
+    control_legend,
+    control_name_trace,
+    control_on,
+    control_style,
+    fabric_style,
+    neighbourhood_collection,
+)
 from dashboard.figures.map_context import (
     control_traces,
     place_traces,
@@ -41,11 +50,13 @@ from dashboard.timeline import (
     SIZE_UNREPORTED_PX,
     build_timeline_payload,
     marker_sizes,
+    selected_halo,
     slice_for_view,
 )
 from dashboard.view import View
 
 ROLE_CELLS, ROLE_HALOS = "incident-cells", "incident-halos"
+ROLE_SELECTED_HALO = "incident-halo-selected"
 ROLE_OUTLINES, ROLE_POINTS = "incident-outlines", "incident-points"
 # Cells are a Scattermap of cell centres sized by sqrt(count): measured as fast as a
 # densitymap whose z changes, and it reads as counts (hover gives the number).
@@ -95,7 +106,8 @@ def _legend_traces(lang: str, theme: str, max_killed: float, compact: bool = Fal
     traces.append(dict(type="scattermap", meta="legend-halo", lat=[None], lon=[None],
                        mode="lines", line={"color": surface["halo_line"], "width": 1},
                        hoverinfo="skip",
-                       name=gettext("Halo: location precision (radius)", lang)))
+                       name=gettext("Halo: location precision (radius); a district- or "
+                                    "city-wide one shows when its incident is selected", lang)))
     return traces
 
 
@@ -107,10 +119,14 @@ def _incident_traces(lang: str, theme: str) -> list[dict]:
              name=gettext("Aggregated: older periods summed per cell", lang), showlegend=False,
              marker={"color": surface["cells"], "size": [], "opacity": 0.55},
              hovertemplate=cells_hover + "<extra></extra>"),
-        # Rings without fill: many city-level halos overlap, and stacked fills hid the map.
-        dict(type="scattermap", meta=ROLE_HALOS, mode="lines", lat=[], lon=[],
-             line={"color": surface["halo_line"], "width": 1},
+        # Smooth circles with a faint fill, only up to district size (timeline.HALO_WIDE_M):
+        # wider ones (a whole city) are drawn for the selected incident alone.
+        dict(type="scattermap", meta=ROLE_HALOS, mode="lines", lat=[], lon=[], fill="toself",
+             fillcolor=surface["halo_fill"], line={"color": surface["halo_line"], "width": 0.8},
              hoverinfo="skip", showlegend=False),
+        dict(type="scattermap", meta=ROLE_SELECTED_HALO, mode="lines", lat=[], lon=[],
+             fill="toself", fillcolor=surface["halo_fill"],
+             line={"color": surface["ink"], "width": 2.2}, hoverinfo="skip", showlegend=False),
         dict(type="scattermap", meta=ROLE_OUTLINES, mode="markers", lat=[], lon=[],
              marker={"color": [], "size": []}, hoverinfo="skip", showlegend=False),
         dict(type="scattermap", meta=ROLE_POINTS, mode="markers", lat=[], lon=[], customdata=[],
@@ -183,17 +199,50 @@ def _boundary_legend(lang: str, theme: str) -> dict:
                 name=gettext("Boundaries: de facto, approximate (Natural Earth)", lang))
 
 
+def _city_context(dataset: Dataset, day: dt.date, view: View, lang: str,
+                  payload: dict | None, nbhd_url: str | None) -> tuple[dict, list, list, set]:
+    """(sources, layers, traces, place ids drawn as areas) of the city: its fabric and control
+    as areas. With `nbhd_url` (the page) every period of the timeline is drawn and the browser
+    shows the day's (global state); otherwise (stills) only `day`'s."""
+    if dataset.neighbourhoods is None or len(dataset.neighbourhoods) == 0:
+        return {}, [], [], set()
+    scale = PRESENT_TEXT_FACTOR if view.mode == "present" else 1.0
+    data = nbhd_url if nbhd_url else neighbourhood_collection(dataset)
+    sources, layers = fabric_style(dataset, view.theme, lang, data, scale, labels=bool(nbhd_url))
+    if nbhd_url and payload is not None:
+        first = dt.date.fromisoformat(payload["meta"]["first_day"])
+        last = dt.date.fromisoformat(payload["meta"]["last_day"])
+        periods: list = []
+        for lo, hi in context_periods(dataset, first, last):
+            control, line = control_on(dataset, first + dt.timedelta(days=lo))
+            if periods and periods[-1][1].equals(control):
+                periods[-1][0].append((lo, hi))  # the same control: one set of layers
+            else:
+                periods.append(([(lo, hi)], control, line))
+    else:
+        periods = [(None, *control_on(dataset, day))]
+    control_sources, control_layers = control_style(periods, view.theme, lang, scale)
+    traces = control_legend(periods, view.theme, lang)
+    if not nbhd_url:
+        names = control_name_trace(periods[0][1], view.theme, lang)
+        traces += [names] if names else []
+    drawn = {p for _, control, _ in periods for p in control["place_id"].dropna()}
+    return ({**sources, **control_sources}, [*layers, *control_layers], traces, drawn)
+
+
 def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
                     lang: str = "en", compact_legend: bool = False,
                     outlines_url: str | None = None,
-                    context_in_style: bool = False) -> go.Figure:
+                    context_in_style: bool = False,
+                    nbhd_url: str | None = None) -> go.Figure:
     """The base map figure for `view`: offline outline map (or the chosen tile basemap),
     context layers for the view's day (all of them: switching one off is the browser's job),
     and empty incident traces plus legend entries. `payload` (timeline.build_timeline_payload)
     fixes the size and cell scales; without it they come from the dataset. `outlines_url` is
     where the page fetches the dataset's outlines from (None: inline, for still images).
     `context_in_style` draws the context as style layers (map_layers.py: the page, where
-    every timeline step redraws the traces) instead of traces (still images)."""
+    every timeline step redraws the traces) instead of traces (still images). `nbhd_url`
+    is where the page fetches the neighbourhood polygons (None: inline, one day)."""
     day = view_day(dataset, view)
     theme, surface = view.theme, map_surface(view.theme)
     if payload is not None:
@@ -203,16 +252,28 @@ def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
         killed = dataset.incidents["killed_best"].astype("Float64")
         max_killed = float(killed.max()) if killed.notna().any() else 0.0
         cell_max = 1
+    city_sources, city_layers, city_traces, as_areas = _city_context(
+        dataset, day, view, lang, payload, nbhd_url)
     context = [*zone_traces(dataset, day, lang), *route_traces(dataset, day, lang),
-               *control_traces(dataset, day, lang, theme), *place_traces(dataset, lang, theme)]
+               *control_traces(dataset, day, lang, theme, skip=as_areas),
+               *place_traces(dataset, lang, theme, named_by_style=bool(nbhd_url))]
     style, country_traces = _outline_map(dataset, view, lang, outlines_url)
+    if city_layers:
+        # Above land and boundaries, below everything drawn from traces or context layers.
+        style = {**style, "sources": {**style["sources"], **city_sources},
+                 "layers": [*style["layers"], *city_layers]}
+    if nbhd_url and payload is not None:
+        # The browser moves this with every timeline step (assets/app.js): the style itself
+        # never changes with the day, so MapLibre keeps what it has loaded.
+        first = dt.date.fromisoformat(payload["meta"]["first_day"])
+        style["state"] = {DAY_STATE: {"default": (day - first).days}}
     if context_in_style:
         if view.mode == "present":
             _enlarge_text(context)  # before they become style layers
         sources, layers, context = context_style(context)
         style = {**style, "sources": {**style["sources"], **sources},
                  "layers": [*style["layers"], *layers]}
-    data = [*country_traces, *context, *_incident_traces(lang, theme),
+    data = [*country_traces, *context, *city_traces, *_incident_traces(lang, theme),
             *_legend_traces(lang, theme, max_killed, compact_legend)]
     # The map's attribution always says the boundaries are de facto; the legend says it too
     # where a boundary can be in view.
@@ -270,9 +331,11 @@ def _nan_to_none(values: np.ndarray) -> list:
     return [None if v != v else float(v) for v in values]  # NaN != NaN: a gap between rings
 
 
-def apply_slice(fig: go.Figure, view_slice: dict, layers: frozenset[str]) -> go.Figure:
+def apply_slice(fig: go.Figure, view_slice: dict, layers: frozenset[str],
+                selected: dict | None = None) -> go.Figure:
     """`fig` (a base figure) with the slice's arrays in place, as timeline.js `render` does:
-    context layers not in `layers` are dropped; incident traces get the slice's arrays."""
+    context layers not in `layers` are dropped; incident traces get the slice's arrays;
+    `selected` (timeline.selected_halo) is the selected incident's emphasised halo."""
     settings = fig.layout.meta["timeline"]
     kept = []
     for trace in fig.data:
@@ -307,6 +370,9 @@ def apply_slice(fig: go.Figure, view_slice: dict, layers: frozenset[str]) -> go.
         elif role == ROLE_HALOS:
             trace.update(lat=_nan_to_none(view_slice["halos"]["lat"]),
                          lon=_nan_to_none(view_slice["halos"]["lon"]))
+        elif role == ROLE_SELECTED_HALO and selected and "halos" in layers and \
+                selected["row"] in set(view_slice["points"]["customdata"].tolist()):
+            trace.update(lat=selected["lat"], lon=selected["lon"])
         elif role == ROLE_CELLS and view_slice["cells"] is not None:
             cells = view_slice["cells"]
             nonzero = cells["z"] > 0
@@ -332,8 +398,10 @@ def make_static_map_figure(dataset: Dataset, view: View, payload: dict | None = 
     view_slice = slice_for_view(payload, dataclasses.replace(view, lang=lang),
                                 (day - first_day).days, ink=settings["ink"],
                                 unreported=settings["unreported"])
-    return apply_slice(base, view_slice, view.layers)
+    ids = dataset.incidents["id"].astype(str).tolist()
+    row = ids.index(view.incident) if view.incident in ids else None
+    return apply_slice(base, view_slice, view.layers, selected_halo(dataset.incidents, row))
 
 
-__all__ = ["apply_slice", "day_context", "make_map_figure",
+__all__ = ["apply_slice", "make_map_figure",
            "make_static_map_figure", "view_day"]

@@ -159,14 +159,18 @@ def route_traces(dataset: Dataset, day: dt.date, lang: str) -> list[dict]:
     return traces
 
 
-def control_traces(dataset: Dataset, day: dt.date, lang: str, theme: str) -> list[dict]:
-    """Neighbourhood control as reported: a ring in the control colour, a short label.
+def control_traces(dataset: Dataset, day: dt.date, lang: str, theme: str,
+                   skip: set[str] | frozenset[str] = frozenset()) -> list[dict]:
+    """Neighbourhood control as reported, for places not drawn as areas (`skip`: their
+    neighbourhood polygon is filled instead, figures/map_city.py): a ring in the control
+    colour, a short label.
 
     The rings take no hover: they sit on the same neighbourhood centres as the incidents, and
     plotly would pick the small ring over the incident under the pointer. What was reported,
     by whom and when is shown in the details of every incident placed there.
     """
     chosen = control_as_reported(dataset, day)
+    chosen = chosen[~chosen["place_id"].isin(skip)] if len(chosen) else chosen
     chosen = chosen[_located(chosen)]  # a place without a sourced coordinate is not drawn
     surface = map_surface(theme)
     traces: list[dict] = []
@@ -197,13 +201,18 @@ def control_traces(dataset: Dataset, day: dt.date, lang: str, theme: str) -> lis
     return traces
 
 
-def place_traces(dataset: Dataset, lang: str, theme: str) -> list[dict]:
-    """Place names (mode "text", drawn offline with MapLibre's local font)."""
+def place_traces(dataset: Dataset, lang: str, theme: str,
+                 named_by_style: bool = False) -> list[dict]:
+    """Place names (mode "text", drawn offline with MapLibre's local font). With
+    `named_by_style` (the page) a place standing for a neighbourhood polygon is left out:
+    the style names every polygon (figures/map_city.py)."""
     places = dataset.places
     if len(places) == 0:
         return []
     labelled = set(dataset.control["place_id"]) if len(dataset.control) else set()
     shown = places[_located(places) & ~places["place_id"].isin(labelled)]
+    if named_by_style and "neighbourhood_id" in shown:
+        shown = shown[shown["neighbourhood_id"].isna()]
     if len(shown) == 0:
         return []
     return [dict(

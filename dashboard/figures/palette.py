@@ -84,6 +84,9 @@ MAP_SURFACES: dict[str, dict[str, str]] = {
         "coast": "#9aa6ad",
         "boundary": "#8c8c8c",
         "country_text": "#5c5c5c",
+        "city_fill": "#e7e3da",
+        "city_line": "#b3ab9c",
+        "nbhd_text": "#57514a",
     },
     "dark": {
         "background": "#15181c",
@@ -97,6 +100,9 @@ MAP_SURFACES: dict[str, dict[str, str]] = {
         "coast": "#4a5561",
         "boundary": "#6e747b",
         "country_text": "#a8a8a8",
+        "city_fill": "#22262c",
+        "city_line": "#4b525b",
+        "nbhd_text": "#bcc1c7",
     },
 }
 # Natural Earth draws boundaries as held on the ground: said in the attribution and legend.

@@ -1,0 +1,248 @@
+"""The city on the map: its neighbourhoods (the fabric), control drawn as areas, and the east-west
+line derived from it. MapLibre style sources and layers. Pure: dicts in, dicts out.
+
+The page draws every day's control at once and shows the timeline's day with MapLibre's
+global state (`day_visibility`): a step changes one number in the browser, never the style, so
+MapLibre keeps everything it has loaded (no round trip, no style reset). Still images draw one
+day. The neighbourhood polygons themselves are one source: a URL the page fetches once (cached,
+compressed), or the polygons inline for a still. Below CITY_ZOOM the city is one shape.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import pandas as pd
+import shapely
+import shapely.geometry
+
+from dashboard.data.context import front_line, neighbourhood_control
+from dashboard.data.model import Dataset
+from dashboard.figures.palette import CONTROL_COLOURS, map_surface
+from dashboard.i18n import gettext, side_label
+
+DAY_STATE = "day"  # the global-state property the browser sets on every timeline step
+CITY_ZOOM = 10.5  # below: the city as one outline; from here: its neighbourhoods
+LABEL_ZOOM = 11.0  # neighbourhood names from here (the "Aleppo city" view is 11.2); MapLibre
+# drops names that would collide with each other or with place labels
+SOURCE_NBHD, SOURCE_CITY = "nbhd", "city"
+REPORTED_OPACITY, INFERRED_OPACITY = 0.36, 0.14
+
+# Per neighbourhood frame (frames are not hashable: keyed by id, checked by a weak reference).
+_caches: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def _cache(frame) -> dict:
+    hit = _caches.get(id(frame))
+    if hit is None or hit[0]() is not frame:
+        hit = (weakref.ref(frame), {})
+        _caches[id(frame)] = hit
+    return hit[1]
+
+
+def day_visibility(ranges: list[tuple[int, int]] | None) -> dict:
+    """A layer's layout.visibility for the days it belongs to ({} = always): inclusive
+    (first, last) day-index ranges, read against the map's global state `day`."""
+    if ranges is None:
+        return {}
+    day = ["global-state", DAY_STATE]
+    inside = [["all", [">=", day, lo], ["<=", day, hi]] for lo, hi in ranges]
+    return {"visibility": ["case", ["any", *inside], "visible", "none"]}
+
+
+def control_on(dataset: Dataset, day) -> tuple[pd.DataFrame, dict]:
+    """(neighbourhood_control, front_line) for `day`, worked out once per dataset and day."""
+    frame = dataset.neighbourhoods
+    if frame is None:
+        return neighbourhood_control(dataset, day), {"reported": None, "inferred": None}
+    cache = _cache(frame)
+    key = (id(dataset.control), day)
+    if key not in cache:
+        control = neighbourhood_control(dataset, day)
+        cache[key] = (control, front_line(control))
+    return cache[key]
+
+
+def city_outline(dataset: Dataset):
+    """The city as one shape: the neighbourhoods' union with the slivers between them closed."""
+    frame = dataset.neighbourhoods
+    cache = _cache(frame)
+    if "outline" not in cache:
+        merged = shapely.union_all(shapely.buffer(frame.geometry.array, 0.0004))
+        cache["outline"] = shapely.buffer(merged, -0.0004).simplify(0.0002)
+    return cache["outline"]
+
+
+def neighbourhood_collection(dataset: Dataset) -> dict:
+    """The neighbourhoods as the FeatureCollection the map style takes (ids and names)."""
+    frame = dataset.neighbourhoods
+    features = [{"type": "Feature",
+                 "properties": {"nbhd_id": r.nbhd_id, "name_en": r.name_en,
+                                "name_ar": r.name_ar or r.name_en},
+                 "geometry": shapely.geometry.mapping(r.geometry)}
+                for r in frame.itertuples()]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def fabric_style(dataset: Dataset, theme: str, lang: str, data: str | dict,
+                 text_scale: float = 1.0, labels: bool = True) -> tuple[dict, list[dict]]:
+    """(sources, layers) of the city's fabric: one light shape at regional zoom, the
+    neighbourhoods with thin boundaries and their names at city zoom. `data` is where the
+    polygons come from (a URL, or the FeatureCollection)."""
+    if dataset.neighbourhoods is None or len(dataset.neighbourhoods) == 0:
+        return {}, []
+    surface = map_surface(theme)
+    outline = {"type": "Feature", "properties": {},
+               "geometry": shapely.geometry.mapping(city_outline(dataset))}
+    sources = {SOURCE_NBHD: {"type": "geojson", "data": data},
+               SOURCE_CITY: {"type": "geojson",
+                             "data": {"type": "FeatureCollection", "features": [outline]}}}
+    layers = [
+        {"id": "city-fill", "type": "fill", "source": SOURCE_CITY, "maxzoom": CITY_ZOOM,
+         "paint": {"fill-color": surface["city_fill"], "fill-outline-color": surface["city_line"]}},
+        {"id": "nbhd-fill", "type": "fill", "source": SOURCE_NBHD, "minzoom": CITY_ZOOM,
+         "paint": {"fill-color": surface["city_fill"]}},
+        {"id": "nbhd-line", "type": "line", "source": SOURCE_NBHD, "minzoom": CITY_ZOOM,
+         "paint": {"line-color": surface["city_line"], "line-width": 0.7}},
+    ]
+    if labels:
+        name = ["get", "name_ar" if lang == "ar" else "name_en"]
+        layers.append({
+            "id": "nbhd-label", "type": "symbol", "source": SOURCE_NBHD, "minzoom": LABEL_ZOOM,
+            "layout": {"text-field": name, "text-size": round(10 * text_scale),
+                       "text-max-width": 7, "text-padding": 3},
+            "paint": {"text-color": surface["nbhd_text"], "text-halo-color": surface["background"],
+                      "text-halo-width": 1.2}})
+    return sources, layers
+
+
+def _colour_by_id(rows: pd.DataFrame) -> list:
+    match = ["match", ["get", "nbhd_id"]]
+    for row in rows.itertuples():
+        match += [row.nbhd_id, CONTROL_COLOURS.get(row.control, "#8a8a8a")]
+    return [*match, "rgba(0,0,0,0)"]
+
+
+def _line_collection(line: dict) -> dict:
+    features = [{"type": "Feature", "properties": {"kind": kind},
+                 "geometry": shapely.geometry.mapping(geometry)}
+                for kind, geometry in line.items() if geometry is not None]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def control_style(periods: list[tuple[list[tuple[int, int]] | None, pd.DataFrame, dict]],
+                  theme: str, lang: str, text_scale: float = 1.0) -> tuple[dict, list[dict]]:
+    """(sources, layers) drawing control as areas for each period: (day ranges or None,
+    neighbourhood_control, front_line). Reported fills are solid; inferred ones lighter with a
+    dashed edge; the derived line is solid where both sides are reported, dashed elsewhere.
+    Layer ids start "ctx-control-" so the control switch hides them all."""
+    surface = map_surface(theme)
+    sources: dict[str, dict] = {}
+    layers: list[dict] = []
+    line_label = gettext("approximate, derived from reported control", lang)
+    for k, (ranges, control, line) in enumerate(periods):
+        shown = day_visibility(ranges)
+        reported = control[control["status"] == "reported"]
+        inferred = control[control["status"] == "inferred"]
+        for name, rows, opacity in (("reported", reported, REPORTED_OPACITY),
+                                    ("inferred", inferred, INFERRED_OPACITY)):
+            if len(rows) == 0:
+                continue
+            ids = ["in", ["get", "nbhd_id"], ["literal", rows["nbhd_id"].tolist()]]
+            layers.append({"id": f"ctx-control-{name}-{k}", "type": "fill",
+                           "source": SOURCE_NBHD, "filter": ids, "layout": dict(shown),
+                           "paint": {"fill-color": _colour_by_id(rows), "fill-opacity": opacity}})
+            if name == "inferred":
+                layers.append({"id": f"ctx-control-inferred-edge-{k}", "type": "line",
+                               "source": SOURCE_NBHD, "filter": ids, "layout": dict(shown),
+                               "paint": {"line-color": _colour_by_id(rows), "line-width": 1.3,
+                                         "line-dasharray": [2, 2]}})
+        collection = _line_collection(line)
+        if not collection["features"]:
+            continue
+        source = f"ctx-control-line-{k}"
+        sources[source] = {"type": "geojson", "data": collection}
+        for kind, dash in (("reported", None), ("inferred", [2, 1.5])):
+            paint = {"line-color": surface["ink"], "line-width": 2.6}
+            if dash:
+                paint["line-dasharray"] = dash
+            layers.append({"id": f"ctx-control-line-{kind}-{k}", "type": "line", "source": source,
+                           "filter": ["==", ["get", "kind"], kind],
+                           "layout": {**shown, "line-cap": "round"}, "paint": paint})
+        layers.append({"id": f"ctx-control-line-label-{k}", "type": "symbol", "source": source,
+                       "minzoom": LABEL_ZOOM,
+                       "layout": {**shown, "symbol-placement": "line",
+                                  "text-field": line_label, "text-size": round(10 * text_scale),
+                                  "text-offset": [0, -0.9]},
+                       "paint": {"text-color": surface["text"],
+                                 "text-halo-color": surface["background"],
+                                 "text-halo-width": 1.2}})
+    return sources, layers
+
+
+def control_legend(periods: list, theme: str, lang: str) -> list[dict]:
+    """One-empty-point legend traces for control as areas (page: the HTML legend)."""
+    surface = map_surface(theme)
+    shown_sides: list[str] = []
+    any_inferred = any_line = False
+    for _, control, line in periods:
+        for side in control.loc[control["status"] == "reported", "control"]:
+            if side not in shown_sides:
+                shown_sides.append(side)
+        any_inferred = any_inferred or (control["status"] == "inferred").any()
+        any_line = any_line or any(g is not None for g in line.values())
+    entries = []
+    for i, side in enumerate(sorted(shown_sides, key=list(CONTROL_COLOURS).index)):
+        colour = CONTROL_COLOURS.get(side, "#8a8a8a")
+        entries.append(_legend(f"ctx-control-legend-{side}",
+                               gettext("{control} (as reported)", lang,
+                                       control=side_label(side, lang)),
+                               colour, _alpha(colour, REPORTED_OPACITY),
+                               gettext("Control of neighbourhoods", lang) if i == 0 else None))
+    if any_inferred:
+        entries.append(_legend("ctx-control-legend-inferred",
+                               gettext("inferred, not reported (lighter, dashed edge)", lang),
+                               surface["muted"], _alpha(surface["muted"], INFERRED_OPACITY)))
+    if any_line:
+        entries.append({"type": "scattermap", "meta": "ctx-control-legend-line", "lat": [None],
+                        "lon": [None], "mode": "lines", "hoverinfo": "skip",
+                        "legendgroup": "control", "line": {"color": surface["ink"], "width": 3},
+                        "name": gettext("East–west line (approximate, derived from reported "
+                                        "control)", lang)})
+    return entries
+
+
+def _alpha(hex_colour: str, alpha: float) -> str:
+    value = hex_colour.lstrip("#")
+    r, g, b = (int(value[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _legend(meta: str, name: str, line: str, fill: str, title: str | None = None) -> dict:
+    entry = {"type": "scattermap", "meta": meta, "lat": [None], "lon": [None], "mode": "lines",
+             "fill": "toself", "fillcolor": fill, "line": {"color": line, "width": 1},
+             "hoverinfo": "skip", "legendgroup": "control", "name": name}
+    if title:
+        entry["legendgrouptitle"] = {"text": title}
+    return entry
+
+
+def neighbourhood_name(row, lang: str) -> str:
+    """A neighbourhood's name in `lang` (Arabic script for Arabic, else the transliteration)."""
+    if lang == "ar" and isinstance(row.get("name_ar"), str) and row.get("name_ar"):
+        return str(row["name_ar"])
+    return str(row["name_en"])
+
+
+def control_name_trace(control: pd.DataFrame, theme: str, lang: str) -> dict | None:
+    """Still images: the names of the neighbourhoods whose control was reported, as a text
+    trace (exports draw it as SVG text); the page draws every name with the style instead."""
+    reported = control[control["status"] == "reported"]
+    if len(reported) == 0:
+        return None
+    points = [row.geometry.representative_point() for row in reported.itertuples()]
+    return {"type": "scattermap", "meta": "ctx-control-names", "mode": "text",
+            "showlegend": False, "hoverinfo": "skip",
+            "lat": [p.y for p in points], "lon": [p.x for p in points],
+            "text": [neighbourhood_name(r, lang) for _, r in reported.iterrows()],
+            "textfont": {"color": map_surface(theme)["text"], "size": 11}}
