@@ -11,7 +11,6 @@
   "use strict";
   var noUpdate = function () { return window.dash_clientside.no_update; };
   var mapView = { center: null, zoom: null };
-  var lastSignature = null;
 
   function triggeredId() {
     var ctx = window.dash_clientside.callback_context;
@@ -56,12 +55,32 @@
 
   // Tell Dash each time the map has finished drawing (MapLibre "idle"), once per map: plotly
   // makes a new map when the graph is replaced (a new page), hence the check on every render.
-  function watchMapDrawn() {
+  // The first render of a page can run before plotly has made its map: then look again
+  // shortly (up to ~10 s), so the listeners never wait for the first timeline step.
+  function watchMapDrawn(tries) {
     var gd = document.querySelector("#map-graph .js-plotly-plot");
     var map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot &&
       gd._fullLayout.map._subplot.map;
-    if (!map || map.__aleppoWatched) { return; }
+    if (!map) {
+      tries = tries || 0;
+      if (tries < 100) { setTimeout(function () { watchMapDrawn(tries + 1); }, 100); }
+      return;
+    }
+    if (map.__aleppoWatched) { return; }
     map.__aleppoWatched = true;
+    // A click on a neighbourhood (not on an incident point above it) shows its names and
+    // control (dashboard/callbacks/neighbourhood.py).
+    var clicks = 0;
+    map.on("click", "nbhd-fill", function (event) {
+      var hovered = (gd._hoverdata || []).some(function (point) {
+        return point.data && point.data.meta === "incident-points";
+      });
+      var feature = event.features && event.features[0];
+      if (hovered || !feature) { return; }
+      clicks += 1;
+      window.dash_clientside.set_props("neighbourhood-click",
+        { data: { id: feature.properties.nbhd_id, n: clicks } });
+    });
     var drawn = 0;
     map.on("idle", function () {
       drawn += 1;
@@ -69,26 +88,50 @@
     });
   }
 
+  function mapOf(gd) {
+    return gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot &&
+      gd._fullLayout.map._subplot.map;
+  }
+
+  function inRanges(text, day) {
+    return String(text).split(",").some(function (range) {
+      var ends = range.split("-");
+      return day >= Number(ends[0]) && day <= Number(ends[1]);
+    });
+  }
+
+  // The timeline's day, given to the map's style (figures/map_city.py day_visibility) and to
+  // the legend entries that belong to some days only (data-days). A new style (a layer switched,
+  // another basemap) starts from its default day, so the day is given again on "styledata".
+  function setMapDay(day) {
+    if (day === null || day === undefined) { return; }
+    var gd = document.querySelector("#map-graph .js-plotly-plot");
+    var map = mapOf(gd);
+    if (map && map.setGlobalStateProperty) {
+      map.__aleppoDay = Number(day);
+      if (!map.__aleppoDayWatched) {
+        map.__aleppoDayWatched = true;
+        map.on("styledata", function () {
+          var state = map.getGlobalState ? map.getGlobalState() : {};
+          if (state.day !== map.__aleppoDay) { map.setGlobalStateProperty("day", map.__aleppoDay); }
+        });
+      }
+      map.setGlobalStateProperty("day", Number(day));
+    }
+    document.querySelectorAll("#map-legend [data-days]").forEach(function (item) {
+      item.hidden = !inRanges(item.getAttribute("data-days"), Number(day));
+    });
+  }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     app: {
-      // A day whose context (zones in force, route status, control) differs from the base
-      // map's asks the server for a new base map and waits for it (so incidents are never
-      // drawn over another day's zones). That request is a set_props, not an output of this
-      // callback's chain, so on the other days nothing stands between the key and the map.
+      // The map's day-dependent context (zones in force, the road's status, control) is all
+      // in the base map's style; the day's shows through MapLibre's global state (setMapDay),
+      // so a step never waits for the server and never resets the style.
       renderMap: function (day, win, cats, ctx, data, base, selected, payload, days) {
         if (!base || !payload || !window.dash_clientside.timeline) { return noUpdate(); }
         watchMapDrawn();
-        var d = days && days.length ? days[Math.max(0, Math.min(days.length - 1, day))] : null;
-        var signature = d && d.context !== undefined ? d.context : null;
-        var trigger = triggeredId();
-        // A base map just built for this day (a new page, or the server's answer) is current.
-        if (lastSignature === null || !trigger || trigger === "base-map-figure") {
-          lastSignature = signature;
-        } else if (signature !== lastSignature) {
-          lastSignature = signature;
-          window.dash_clientside.set_props("context-signature", { data: signature });
-          return noUpdate();
-        }
+        setMapDay(day);
         var layers = flatLayers([cats, ctx, data]);
         return window.dash_clientside.timeline.render(day, win, layers, payload, base, selected);
       },

@@ -320,6 +320,7 @@
         var settings = (layout.meta && layout.meta.timeline) || {};
         var s = slice(payload, Number(dayIndex), windowMode, layers, settings);
         var layerSet = toSet(layers);
+        var hoverDays = (layout.meta && layout.meta.context_hover) || {};
         var data = [];
         baseFigure.data.forEach(function (trace) {
             // Roles live in trace.meta: plotly.py drops `uid` when it serialises a figure.
@@ -347,11 +348,35 @@
                                                         : {lat: [], lon: []}}));
             } else if (role === ROLE.cells) {
                 data.push(cellsTrace(trace, s, settings));
+            } else if (hoverDays[role]) {
+                data.push(hoverOnDay(trace, hoverDays[role], Number(dayIndex)));
             } else {
                 data.push(trace);
             }
         });
         return {data: data, layout: withoutContextLayers(layout, layerSet)};
+    }
+
+    // A context layer's hover points for one day (figures/map_layers.periodic_context_style
+    // gives each point its day ranges "lo-hi,…"). Kept per trace and period, so an unchanged
+    // day hands plotly the same arrays.
+    var hoverCache = new WeakMap();
+    function hoverOnDay(trace, ranges, day) {
+        var byKey = hoverCache.get(trace);
+        if (!byKey) { byKey = {}; hoverCache.set(trace, byKey); }
+        var keep = ranges.map(function (text) {
+            return String(text).split(",").some(function (range) {
+                var ends = range.split("-");
+                return day >= Number(ends[0]) && day <= Number(ends[1]);
+            });
+        });
+        var key = keep.map(Number).join("");
+        if (!byKey[key]) {
+            var pick = function (arr) { return (arr || []).filter(function (_, i) { return keep[i]; }); };
+            byKey[key] = withArrays(trace, {top: {lat: pick(trace.lat), lon: pick(trace.lon),
+                                                  hovertext: pick(trace.hovertext)}});
+        }
+        return byKey[key];
     }
 
     // Context drawn by the map style (figures/map_layers.py): a switched-off layer's style

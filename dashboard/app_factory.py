@@ -18,6 +18,7 @@ CALLBACK_MODULES = (
     "dashboard.callbacks.page",
     "dashboard.callbacks.timeline",
     "dashboard.callbacks.details",
+    "dashboard.callbacks.neighbourhood",
     "dashboard.callbacks.table",
     "dashboard.callbacks.controls",
     "dashboard.callbacks.export",

@@ -24,7 +24,6 @@ NEIGHBOURHOOD_CLICK = "neighbourhood-click"  # set by the browser: a neighbourho
 MAP_DRAWN = "map-drawn"  # set by the browser each time the map has finished drawing
 MAP_LEGEND_BOX = "map-legend-box"  # the page's map legend (HTML, over the map)
 MAP_LEGEND = "map-legend"  # its entries, which follow the base map
-CONTEXT_SIGNATURE = "context-signature"  # set by the browser: the day's context changed
 TABLE_REQUEST = "table-request"  # the table's controls, passed on only while it is shown
 DAYS_STORE = "timeline-days"  # ISO dates of the slider's days
 DAILY_CHART = "daily-chart"

@@ -114,7 +114,6 @@ def build_page(
         dcc.Store(id=ids.SELECTED_HALO, data=selected_halo(
             runtime.incidents, runtime.id_to_row.get(view.incident))),
         dcc.Store(id=ids.NEIGHBOURHOOD_CLICK),
-        dcc.Store(id=ids.CONTEXT_SIGNATURE),
         dcc.Store(id=ids.MAP_DRAWN),
         dcc.Store(id=ids.TABLE_REQUEST),
     ]
@@ -181,13 +180,8 @@ def build_page(
 
 
 def page_stores(view: View, runtime: Runtime) -> tuple[list[dict], dict]:
-    """The day labels (and context signatures) for the browser, and the view basics as JSON."""
+    """The day labels for the browser, and the view basics as JSON."""
     days = day_labels(runtime.days, view.lang)
-    # Per day, a short token of the map's day-dependent context: the browser asks the server
-    # for a new base map when it changes (assets/app.js renderMap).
-    tokens: dict[str, str] = {}
-    for entry, context in zip(days, runtime.day_contexts, strict=True):
-        entry["context"] = tokens.setdefault(context, str(len(tokens)))
     basics = {
         "lang": view.lang,
         "dir": "rtl" if is_rtl(view.lang) else "ltr",

@@ -69,18 +69,6 @@ class Runtime:
         return frozenset(str(c) for c in self.incidents["category"].dropna().unique())
 
     @cached_property
-    def day_contexts(self) -> list[str]:
-        """Per timeline day, what the base map shows that depends on the day
-        (data.context.day_context), worked out only on the days where it can change."""
-        from dashboard.data.context import context_change_days, day_context
-
-        changes = context_change_days(self.dataset)
-        out: list[str] = []
-        for day in self.days:
-            out.append(day_context(self.dataset, day) if not out or day in changes else out[-1])
-        return out
-
-    @cached_property
     def outlines_json(self) -> bytes | None:
         """The validated outlines as served to the page (None when there are none)."""
         outlines = self.dataset.outlines

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point
 
-from dashboard.data.context import day_context
+from dashboard.data.context import context_periods, day_context
 from dashboard.data.model import CATEGORIES, Dataset
 from dashboard.figures.map import (
     ROLE_CELLS,
@@ -173,13 +173,17 @@ def test_static_figure_shows_the_slice_and_drops_switched_off_layers(dataset):
     assert trace(fr, ROLE_POINTS).hovertext != points.hovertext
 
 
-def test_runtime_day_contexts_match_working_out_every_day():
-    """The runtime works day_context out only on the days it can change; the result must be
-    what computing it for every day gives (shipped data, contexts changing on 7 of 17 days)."""
+def test_context_periods_match_working_out_every_day():
+    """The page draws one set of context layers per period (data.context.context_periods):
+    every day of a period must have the context worked out for that day, and the shipped data
+    must have more than one (contexts change on 7 of its 17 days)."""
     from dashboard.config import load_config
     from dashboard.runtime import build_runtime
 
     runtime = build_runtime(load_config({}))
     every_day = [day_context(runtime.dataset, day) for day in runtime.days]
-    assert runtime.day_contexts == every_day
+    periods = context_periods(runtime.dataset, runtime.first_day, runtime.last_day)
+    for lo, hi in periods:
+        assert len(set(every_day[lo:hi + 1])) == 1
     assert len(set(every_day)) > 1
+    assert sum(hi - lo + 1 for lo, hi in periods) == len(runtime.days)

@@ -106,13 +106,12 @@ def register(app) -> None:
         Input(ids.BASEMAP_SELECT, "value"),
         Input(ids.PRESET_SELECT, "value"),
         Input("context-checklist", "value"),
-        Input(ids.CONTEXT_SIGNATURE, "data"),
         State(ids.TIMELINE_SLIDER, "value"),
         State(ids.VIEW_STORE, "data"),
         State(ids.LAYER_CHECKLIST, "value"),
         prevent_initial_call=True,
     )
-    def _base_map(basemap, preset, context, _signature, day_index, basics, categories):
+    def _base_map(basemap, preset, context, day_index, basics, categories):
         view = view_from_controls(day_index, None, basics, (categories, context),
                                   basemap=basemap, preset=preset)
         figure, legend = page_map(get_runtime(), view)

@@ -188,3 +188,55 @@ def make_details_panel(lang: str, children: list | None = None,
             ),
         ],
     )
+
+
+def render_neighbourhood(nbhd_id: str, day, dataset: Dataset, lang: str) -> list | None:
+    """A clicked neighbourhood: its names (English, French, Arabic), its control on `day`
+    (as reported, with who reported it and when; or inferred, with the rule; or not
+    reported) and where the polygon comes from. None for an unknown id."""
+    from dashboard.figures.map_city import control_on
+
+    nbhd = dataset.neighbourhoods
+    if nbhd is None or nbhd_id not in set(nbhd["nbhd_id"]):
+        return None
+    poly = nbhd[nbhd["nbhd_id"] == nbhd_id].iloc[0]
+    place = dataset.places[dataset.places.get("neighbourhood_id") == nbhd_id] \
+        if "neighbourhood_id" in dataset.places else dataset.places.iloc[0:0]
+    name_fr = _text(place.iloc[0]["name_fr"]) if len(place) else ""
+    names = [(_t("English", lang), "en", _text(poly["name_en"])),
+             (_t("French", lang), "fr", name_fr or _text(poly["name_en"])),
+             (_t("Arabic", lang), "ar", _text(poly.get("name_ar")))]
+    title = _text(poly.get("name_ar")) if lang == "ar" and _text(poly.get("name_ar")) \
+        else _text(poly["name_en"])
+    body: list = [html.H3(title, className="details-title")]
+    body.append(html.Dl([part for label, code, value in names if value
+                         for part in (html.Dt(label), html.Dd(value, lang=code))]))
+    control, _ = control_on(dataset, day)
+    row = control[control["nbhd_id"] == nbhd_id]
+    when = format_date(day, lang, "long")
+    body.append(html.H4(_t("Control on {date}", lang, date=when)))
+    if len(row) == 0:
+        body.append(html.P(_t("Not reported in the sources of this map; not inferred.", lang)))
+    else:
+        r = row.iloc[0]
+        side = side_label(_text(r["control"]), lang)
+        if r["status"] == "reported":
+            text = _t("{side}, as reported on {date}", lang, side=side,
+                      date=format_date(r["as_of"], lang, "medium"))
+        elif _text(r.get("method")).startswith("neighbours:"):
+            neighbours = _text(r["method"]).removeprefix("neighbours:").replace(";", ", ")
+            text = _t("{side}, inferred, not reported. Rule: the neighbouring areas with "
+                      "reported control ({neighbours}) all have this side, and AFP reports the "
+                      "city split since 2012 (government west, rebels east).", lang, side=side,
+                      neighbours=neighbours)
+        else:
+            text = _t("{side}, inferred, not reported", lang, side=side)
+        note = _localised(r, "note", lang)
+        body.append(html.P([text, *([" — ", note] if note else [])]))
+        body += [html.H4(_t("Sources", lang)),
+                 html.Ul(_source_items(_text(r.get("source_ids")), dataset.sources, lang),
+                         className="sources")]
+    body.append(html.P(_t("Neighbourhood outline: Columbia Center for Spatial Research (MIT); "
+                          "its origin is not stated, so its edges are approximate.", lang),
+                       className="muted"))
+    return body

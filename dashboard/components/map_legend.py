@@ -35,6 +35,9 @@ def legend_rows(items: list[dict]) -> list:
     rows: list = []
     for item in items:
         layer = {"data-layer": item["layer"]} if item.get("layer") else {}
+        if item.get("days"):
+            # Shown only on these timeline days (assets/app.js, on every step).
+            layer["data-days"] = item["days"]
         if item.get("title"):
             rows.append(html.Li(item["title"], className="legend-title", **layer))
         rows.append(html.Li([html.Span(_swatch(item["swatch"]), className="swatch-box"),

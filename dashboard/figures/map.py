@@ -36,7 +36,7 @@ from dashboard.figures.map_context import (
     route_traces,
     zone_traces,
 )
-from dashboard.figures.map_layers import context_style
+from dashboard.figures.map_layers import context_style, periodic_context_style
 from dashboard.figures.palette import (
     CATEGORY_COLOURS,
     TILE_BASEMAPS,
@@ -254,25 +254,39 @@ def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
         cell_max = 1
     city_sources, city_layers, city_traces, as_areas = _city_context(
         dataset, day, view, lang, payload, nbhd_url)
-    context = [*zone_traces(dataset, day, lang), *route_traces(dataset, day, lang),
-               *control_traces(dataset, day, lang, theme, skip=as_areas),
-               *place_traces(dataset, lang, theme, named_by_style=bool(nbhd_url))]
+
+    def context_on(when: dt.date) -> list[dict]:
+        traces = [*zone_traces(dataset, when, lang), *route_traces(dataset, when, lang),
+                  *control_traces(dataset, when, lang, theme, skip=as_areas),
+                  *place_traces(dataset, lang, theme, named_by_style=bool(nbhd_url))]
+        if context_in_style and view.mode == "present":
+            _enlarge_text(traces)  # before they become style layers
+        return traces
+
     style, country_traces = _outline_map(dataset, view, lang, outlines_url)
     if city_layers:
         # Above land and boundaries, below everything drawn from traces or context layers.
         style = {**style, "sources": {**style["sources"], **city_sources},
                  "layers": [*style["layers"], *city_layers]}
-    if nbhd_url and payload is not None:
-        # The browser moves this with every timeline step (assets/app.js): the style itself
-        # never changes with the day, so MapLibre keeps what it has loaded.
+    hover_days: dict = {}
+    if context_in_style and payload is not None:
+        # Every day's context at once; the browser shows the day's by setting the map's global
+        # state on each step (assets/app.js): the style never changes with the day.
         first = dt.date.fromisoformat(payload["meta"]["first_day"])
-        style["state"] = {DAY_STATE: {"default": (day - first).days}}
-    if context_in_style:
-        if view.mode == "present":
-            _enlarge_text(context)  # before they become style layers
-        sources, layers, context = context_style(context)
+        last = dt.date.fromisoformat(payload["meta"]["last_day"])
+        periods = [([(lo, hi)], context_on(first + dt.timedelta(days=lo)))
+                   for lo, hi in context_periods(dataset, first, last)]
+        sources, layers, context, hover_days = periodic_context_style(
+            periods, (last - first).days + 1)
+        style = {**style, "sources": {**style["sources"], **sources},
+                 "layers": [*style["layers"], *layers],
+                 "state": {DAY_STATE: {"default": (day - first).days}}}
+    elif context_in_style:
+        sources, layers, context = context_style(context_on(day))
         style = {**style, "sources": {**style["sources"], **sources},
                  "layers": [*style["layers"], *layers]}
+    else:
+        context = context_on(day)
     data = [*country_traces, *context, *city_traces, *_incident_traces(lang, theme),
             *_legend_traces(lang, theme, max_killed, compact_legend)]
     # The map's attribution always says the boundaries are de facto; the legend says it too
@@ -304,7 +318,7 @@ def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
                 "borderwidth": 1,
                 "font": {"color": surface["text"], "size": 10 if compact_legend else 12}},
         hoverlabel={"bgcolor": surface["background"], "font": {"color": surface["text"]}},
-        meta={"timeline": timeline_meta, "day": day.isoformat()},
+        meta={"timeline": timeline_meta, "day": day.isoformat(), "context_hover": hover_days},
     )
     if view.mode == "present":
         _enlarge_text(data, layout)

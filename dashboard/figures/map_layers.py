@@ -18,6 +18,7 @@ for traces. Still images keep the traces (dashboard/export/labels.py turns their
 
 from __future__ import annotations
 
+import json
 import re
 
 _ROLE = re.compile(r"^ctx-([a-z_]+)")
@@ -180,3 +181,85 @@ def context_style(traces: list[dict]) -> tuple[dict[str, dict], list[dict], list
         if legend is not None:
             stand_ins.append(legend)
     return sources, layers, stand_ins + _hover_stand_ins(traces)
+
+
+def _ranges_text(ranges: list[tuple[int, int]]) -> str:
+    return ",".join(f"{lo}-{hi}" for lo, hi in ranges)
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def periodic_context_style(periods: list[tuple[list[tuple[int, int]], list[dict]]],
+                           n_days: int) -> tuple[dict, list[dict], list[dict], dict]:
+    """Every period's context at once, for the page: (sources, layers, stand-in traces,
+    hover days). `periods` pairs the inclusive day-index ranges of a period with its context
+    traces; the timeline has `n_days` days.
+
+    Why: a step to a day with other zones or another road status used to ask the server for a
+    new base map and made MapLibre reset its style (~480 ms). Now each period's layers are in
+    the style from the start, identical ones shared across periods, and each shows only on its
+    days through MapLibre's global state (map_city.day_visibility): the browser sets the day,
+    nothing else changes. A legend entry's meta ends "|days=lo-hi,…" (figures/map_legend.py
+    gives it to the HTML legend); hover stand-ins keep every period's points, and `hover days`
+    maps each stand-in's role to its points' day ranges, so the browser keeps the day's."""
+    from dashboard.figures.map_city import day_visibility
+
+    sources: dict[str, dict] = {}
+    source_ids: dict[str, str] = {}
+    layers: dict[str, dict] = {}  # content key -> layer (with "_ranges", "_rank")
+    legend: dict[str, dict] = {}
+    hover: dict[str, dict] = {}
+    hover_days: dict[str, list] = {}
+    for k, (ranges, traces) in enumerate(periods):
+        period_sources, period_layers, stand_ins = context_style(traces)
+        renamed: dict[str, str] = {}
+        for sid, source in period_sources.items():
+            key = json.dumps(source, sort_keys=True)
+            if key not in source_ids:
+                source_ids[key] = sid if sid not in sources else f"{sid}-p{k}"
+                sources[source_ids[key]] = source
+            renamed[sid] = source_ids[key]
+        for rank, layer in enumerate(period_layers):
+            layer = {**layer, "source": renamed[layer["source"]]}
+            key = json.dumps({x: v for x, v in layer.items() if x != "id"}, sort_keys=True)
+            if key not in layers:
+                taken = {entry["id"] for entry in layers.values()}
+                layer_id = layer["id"] if layer["id"] not in taken else f"{layer['id']}-p{k}"
+                layers[key] = {**layer, "id": layer_id, "_ranges": [], "_rank": (rank, k)}
+            layers[key]["_ranges"] += ranges
+        for trace in stand_ins:
+            if trace["meta"].endswith("-hover"):
+                merged = hover.setdefault(trace["meta"], {**trace, "lat": [], "lon": [],
+                                                          "hovertext": []})
+                for key in ("lat", "lon", "hovertext"):
+                    merged[key] = merged[key] + list(trace[key])
+                hover_days.setdefault(trace["meta"], []).extend(
+                    [ranges] * len(trace["lat"]))
+            else:
+                key = json.dumps({x: v for x, v in trace.items() if x != "meta"}, sort_keys=True)
+                legend.setdefault(key, {**trace, "_ranges": []})["_ranges"] += ranges
+    every_day = [(0, n_days - 1)]
+    out_layers = []
+    for layer in sorted(layers.values(), key=lambda entry: entry["_rank"]):
+        ranges = _merged(layer.pop("_ranges"))
+        layer.pop("_rank")
+        if ranges != every_day:
+            layer["layout"] = {**layer.get("layout", {}), **day_visibility(ranges)}
+        out_layers.append(layer)
+    legend_traces = []
+    for trace in legend.values():
+        ranges = _merged(trace.pop("_ranges"))
+        if ranges != every_day:
+            trace["meta"] = f"{trace['meta']}|days={_ranges_text(ranges)}"
+        legend_traces.append(trace)
+    days = {role: [_ranges_text(_merged(r)) for r in per_point]
+            for role, per_point in hover_days.items()}
+    return sources, out_layers, legend_traces + list(hover.values()), days

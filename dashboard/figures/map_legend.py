@@ -44,7 +44,8 @@ def split_legend(figure: dict) -> tuple[dict, list[dict]]:
     """(figure without its one-empty-point legend traces, their entries in order).
 
     Each entry: {"label", "title" (the group title it opens, or None), "layer" (the switch
-    that hides it, or None), "swatch": {"kind": "fill"|"line"|"marker", "colour", ...}}."""
+    that hides it, or None), "swatch": {"kind": "fill"|"line"|"marker", "colour", ...},
+    "days" (the day-index ranges "lo-hi,…" it belongs to, or None for every day)}."""
     kept, items = [], []
     for trace in figure.get("data", []):
         if not _is_legend_only(trace) or trace.get("showlegend") is False or not trace.get(
@@ -52,6 +53,7 @@ def split_legend(figure: dict) -> tuple[dict, list[dict]]:
             kept.append(trace)
             continue
         title = (trace.get("legendgrouptitle") or {}).get("text")
-        items.append({"label": str(trace["name"]), "title": title,
-                      "layer": _layer(str(trace.get("meta") or "")), "swatch": _swatch(trace)})
+        meta, _, days = str(trace.get("meta") or "").partition("|days=")
+        items.append({"label": str(trace["name"]), "title": title, "layer": _layer(meta),
+                      "swatch": _swatch(trace), "days": days or None})
     return {**figure, "data": kept}, items
