@@ -329,14 +329,21 @@ def _slots(kind: str, figures: dict, canvas: _Canvas, body: tuple[int, int], col
         left, below = _axis_room(chart, chart_fs)
         chart_x = ((split + pad + left) / w, (w - pad) / w)
         chart_y = ((bottom + below) / h, (chart_top - round(2.6 * legend_font["size"])) / h)
-        parts = [("map", figures["map"].to_dict(), map_x, (bottom / h, top / h), "legend"),
+        # The map legend goes under the map in two columns, the context (zones, road,
+        # control) and the incidents (categories, size, halo): on the map it hid the city.
+        map_font = canvas.px(14, 9)
+        rows = max(_legend_rows(figures["map"], incidents=False),
+                   _legend_rows(figures["map"], incidents=True))
+        legend_h = round(rows * 1.7 * map_font) + pad // 2
+        map_y = ((bottom + legend_h) / h, top / h)
+        parts = [("map", figures["map"].to_dict(), map_x, map_y, "legend"),
                  ("chart", chart.to_dict(), chart_x, chart_y, "legend2")]
-        # The map legend sits on the map (a translucent box): the chart needs the width.
-        legends = {"legend": {"x": map_x[0] + pad / (2 * w), "y": (top - pad / 2) / h,
-                              "xanchor": "left", "yanchor": "top",
-                              "font": {**legend_font, "size": canvas.px(15, 9)},
-                              "bgcolor": _translucent(colours["background"]),
-                              "bordercolor": colours["grid"], "borderwidth": 1},
+        under = {"y": (bottom + legend_h - pad // 4) / h, "xanchor": "left", "yanchor": "top",
+                 "tracegroupgap": round(0.4 * map_font),
+                 "font": {**legend_font, "size": map_font},
+                 "grouptitlefont": {**legend_font, "size": round(1.1 * map_font)}}
+        legends = {"legend": {**under, "x": map_x[0]},
+                   MAP_INCIDENT_LEGEND: {**under, "x": map_x[0] + 0.5 * (map_x[1] - map_x[0])},
                    "legend2": {"x": chart_x[0], "y": chart_top / h, "xanchor": "left",
                                "yanchor": "top", "orientation": "h", "font": legend_font}}
         return parts, legends
@@ -377,6 +384,8 @@ def compose_figure(kind: str, figures: dict[str, go.Figure], meta: ExportMeta,
         for trace in fig.get("data", []):
             if legend != "legend":
                 trace["legend"] = legend
+            elif role == "map" and MAP_INCIDENT_LEGEND in legends and _incident_entry(trace):
+                trace["legend"] = MAP_INCIDENT_LEGEND
             data.append(trace)
         source_layout = {k: v for k, v in fig.get("layout", {}).items()
                          if k not in _DROPPED_LAYOUT_KEYS}
@@ -409,6 +418,31 @@ def compose_figure(kind: str, figures: dict[str, go.Figure], meta: ExportMeta,
     for trace in composed["data"]:
         _offset_safe(trace)
     return go.Figure(composed)
+
+
+MAP_INCIDENT_LEGEND = "legend3"  # a slide's second map legend column: the incidents
+
+
+def _incident_entry(trace: dict) -> bool:
+    """Legend entries about incidents (categories, marker size, halo), as opposed to context."""
+    return trace.get("legendgroup") in ("categories", "size") or trace.get("meta") == \
+        "legend-halo"
+
+
+def _legend_rows(fig: go.Figure, incidents: bool) -> int:
+    """Rows (entries and group titles) of the map legend's incident or context column."""
+    rows = 0
+    titles: set = set()
+    for trace in fig.to_dict()["data"]:
+        if not trace.get("name") or trace.get("showlegend") is False or \
+                _incident_entry(trace) != incidents:
+            continue
+        rows += 1
+        title = (trace.get("legendgrouptitle") or {}).get("text")
+        if title and title not in titles:
+            titles.add(title)
+            rows += 1
+    return rows
 
 
 def _legend_width(fig: go.Figure, font_px: float, bounds: tuple[int, int]) -> int:

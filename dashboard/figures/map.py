@@ -106,8 +106,8 @@ def _legend_traces(lang: str, theme: str, max_killed: float, compact: bool = Fal
     traces.append(dict(type="scattermap", meta="legend-halo", lat=[None], lon=[None],
                        mode="lines", line={"color": surface["halo_line"], "width": 1},
                        hoverinfo="skip",
-                       name=gettext("Halo: location precision (radius); a district- or "
-                                    "city-wide one shows when its incident is selected", lang)))
+                       name=gettext("Halo: location precision (wide ones: selected incident "
+                                    "only)", lang)))
     return traces
 
 

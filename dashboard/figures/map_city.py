@@ -26,7 +26,7 @@ CITY_ZOOM = 10.5  # below: the city as one outline; from here: its neighbourhood
 LABEL_ZOOM = 11.0  # neighbourhood names from here (the "Aleppo city" view is 11.2); MapLibre
 # drops names that would collide with each other or with place labels
 SOURCE_NBHD, SOURCE_CITY = "nbhd", "city"
-REPORTED_OPACITY, INFERRED_OPACITY = 0.36, 0.14
+INFERRED_SHARE = 0.4  # an inferred fill is this much as opaque as a reported one
 
 # Per neighbourhood frame (frames are not hashable: keyed by id, checked by a weak reference).
 _caches: dict[int, tuple[weakref.ref, dict]] = {}
@@ -144,8 +144,9 @@ def control_style(periods: list[tuple[list[tuple[int, int]] | None, pd.DataFrame
         shown = day_visibility(ranges)
         reported = control[control["status"] == "reported"]
         inferred = control[control["status"] == "inferred"]
-        for name, rows, opacity in (("reported", reported, REPORTED_OPACITY),
-                                    ("inferred", inferred, INFERRED_OPACITY)):
+        full = float(surface["control_opacity"])
+        for name, rows, opacity in (("reported", reported, full),
+                                    ("inferred", inferred, full * INFERRED_SHARE)):
             if len(rows) == 0:
                 continue
             ids = ["in", ["get", "nbhd_id"], ["literal", rows["nbhd_id"].tolist()]]
@@ -192,17 +193,19 @@ def control_legend(periods: list, theme: str, lang: str) -> list[dict]:
         any_inferred = any_inferred or (control["status"] == "inferred").any()
         any_line = any_line or any(g is not None for g in line.values())
     entries = []
+    full = float(surface["control_opacity"])
     for i, side in enumerate(sorted(shown_sides, key=list(CONTROL_COLOURS).index)):
         colour = CONTROL_COLOURS.get(side, "#8a8a8a")
         entries.append(_legend(f"ctx-control-legend-{side}",
                                gettext("{control} (as reported)", lang,
                                        control=side_label(side, lang)),
-                               colour, _alpha(colour, REPORTED_OPACITY),
+                               colour, _alpha(colour, full),
                                gettext("Control of neighbourhoods", lang) if i == 0 else None))
     if any_inferred:
         entries.append(_legend("ctx-control-legend-inferred",
                                gettext("inferred, not reported (lighter, dashed edge)", lang),
-                               surface["muted"], _alpha(surface["muted"], INFERRED_OPACITY)))
+                               surface["muted"],
+                               _alpha(surface["muted"], full * INFERRED_SHARE)))
     if any_line:
         entries.append({"type": "scattermap", "meta": "ctx-control-legend-line", "lat": [None],
                         "lon": [None], "mode": "lines", "hoverinfo": "skip",

@@ -87,6 +87,7 @@ MAP_SURFACES: dict[str, dict[str, str]] = {
         "city_fill": "#e7e3da",
         "city_line": "#b3ab9c",
         "nbhd_text": "#57514a",
+        "control_opacity": "0.36",  # reported control fills (inferred: 40 % of it)
     },
     "dark": {
         "background": "#15181c",
@@ -103,6 +104,7 @@ MAP_SURFACES: dict[str, dict[str, str]] = {
         "city_fill": "#22262c",
         "city_line": "#4b525b",
         "nbhd_text": "#bcc1c7",
+        "control_opacity": "0.55",  # translucent fills read darker on a dark ground
     },
 }
 # Natural Earth draws boundaries as held on the ground: said in the attribution and legend.

@@ -1,0 +1,136 @@
+"""The city on the map as figures: fabric, control areas, the derived line, and every day's
+context in one page style (MapLibre global state), versus one day in still images."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+
+import pytest
+
+from dashboard.data.context import context_periods, zones_in_force
+from dashboard.data.load import load_dataset
+from dashboard.figures.map import make_map_figure, make_static_map_figure
+from dashboard.figures.map_city import CITY_ZOOM, DAY_STATE, day_visibility
+from dashboard.figures.map_legend import split_legend
+from dashboard.timeline import build_timeline_payload
+from dashboard.view import View
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def payload(dataset):
+    return build_timeline_payload(dataset.incidents, dt.date(2016, 4, 22), dt.date(2016, 5, 8))
+
+
+def _page(dataset, payload, view=View()):
+    fig = make_map_figure(dataset, view, payload, "en", compact_legend=True,
+                          outlines_url="/outlines", context_in_style=True, nbhd_url="/nbhd")
+    return fig.to_plotly_json()
+
+
+def _layers(style, prefix):
+    return [layer for layer in style["layers"] if layer["id"].startswith(prefix)]
+
+
+def test_page_style_fetches_the_polygons_once_and_draws_the_fabric(dataset, payload):
+    style = _page(dataset, payload)["layout"]["map"]["style"]
+    assert style["sources"]["nbhd"] == {"type": "geojson", "data": "/nbhd"}
+    ids = [layer["id"] for layer in style["layers"]]
+    assert {"city-fill", "nbhd-fill", "nbhd-line", "nbhd-label"} <= set(ids)
+    city = next(layer for layer in style["layers"] if layer["id"] == "city-fill")
+    nbhd = next(layer for layer in style["layers"] if layer["id"] == "nbhd-fill")
+    # Regional views: the city as one shape; city zoom: its neighbourhoods.
+    assert city["maxzoom"] == nbhd["minzoom"] == CITY_ZOOM
+    assert "glyphs" not in style and "sprite" not in style  # offline
+
+
+def test_page_style_holds_every_days_context_chosen_by_global_state(dataset, payload):
+    view = View(date=dt.date(2016, 4, 29))
+    figure = _page(dataset, payload, view)
+    style = figure["layout"]["map"]["style"]
+    assert style["state"] == {DAY_STATE: {"default": 7}}
+    # The style is the same whichever day the page opened on: only the default day differs.
+    other = _page(dataset, payload, View(date=dt.date(2016, 5, 3)))["layout"]["map"]["style"]
+    assert {**other, "state": None} == {**style, "state": None}
+    # Zones in force on 30 April (a truce) but not on the 29th: drawn, visible on their days.
+    zone_fills = [layer for layer in _layers(style, "ctx-zones-") if layer["type"] == "fill"]
+    assert zone_fills
+    first = dt.date(2016, 4, 22)
+    for lo, _hi in context_periods(dataset, first, dt.date(2016, 5, 8)):
+        zones = zones_in_force(dataset, first + dt.timedelta(days=lo))
+        # Two records with the same area and kind (the Aleppo truce and its extension) are
+        # one fill: drawn once, not twice as dark.
+        in_force = len({(z.geometry.wkb, z.kind) for z in zones.itertuples()})
+        visible = [layer for layer in zone_fills
+                   if _visible_on(layer, lo)]
+        assert len(visible) == in_force, (lo, in_force, len(visible))
+
+
+def _visible_on(layer: dict, day: int) -> bool:
+    expression = layer.get("layout", {}).get("visibility")
+    if expression is None:
+        return True
+    _, (_, *ranges), _, _ = expression  # ["case", ["any", ...], "visible", "none"]
+    return any(lo[2] <= day <= hi[2] for _, lo, hi in ranges)
+
+
+def test_day_visibility_expression():
+    assert day_visibility(None) == {}
+    expr = day_visibility([(0, 3), (8, 8)])["visibility"]
+    assert expr[0] == "case" and expr[2:] == ["visible", "none"]
+    assert _visible_on({"layout": {"visibility": expr}}, 8)
+    assert not _visible_on({"layout": {"visibility": expr}}, 5)
+
+
+def test_control_areas_are_reported_or_inferred_and_say_so(dataset, payload):
+    figure = _page(dataset, payload)
+    style = figure["layout"]["map"]["style"]
+    reported = _layers(style, "ctx-control-reported-")
+    inferred = _layers(style, "ctx-control-inferred-")
+    assert reported and inferred
+    edge = next(layer for layer in inferred if layer["type"] == "line")
+    assert edge["paint"]["line-dasharray"]  # inferred: a dashed edge
+    fill = next(layer for layer in inferred if layer["type"] == "fill")
+    assert fill["paint"]["fill-opacity"] < reported[0]["paint"]["fill-opacity"]
+    reported_ids = set(reported[0]["filter"][2][1])
+    assert "as_sukkari" in reported_ids and "al_belleramoon" not in reported_ids
+    _, legend = split_legend(figure)
+    labels = [item["label"] for item in legend]
+    assert "Rebel-held (as reported)" in labels
+    assert any(label.startswith("inferred, not reported") for label in labels)
+    assert any("derived from reported control" in label for label in labels)
+
+
+def test_still_image_draws_one_day_inline_with_names(dataset):
+    fig = make_static_map_figure(dataset, View(date=dt.date(2016, 4, 27))).to_plotly_json()
+    style = fig["layout"]["map"]["style"]
+    assert style["sources"]["nbhd"]["data"]["type"] == "FeatureCollection"
+    assert "state" not in style
+    assert all("visibility" not in layer.get("layout", {}) for layer in style["layers"])
+    names = next(t for t in fig["data"] if t.get("meta") == "ctx-control-names")
+    assert "as-Sukkari" in names["text"]
+    line = style["sources"]["ctx-control-line-0"]["data"]["features"]
+    assert {f["properties"]["kind"] for f in line} <= {"reported", "inferred"}
+
+
+def test_switching_control_off_drops_the_areas_in_stills(dataset):
+    view = View(date=dt.date(2016, 4, 27))
+    off = dataclasses.replace(view, layers=view.layers - {"control"})
+    style = make_static_map_figure(dataset, off).to_plotly_json()["layout"]["map"]["style"]
+    assert not _layers(style, "ctx-control-")
+    assert _layers(style, "nbhd-")  # the fabric stays
+
+
+def test_no_neighbourhood_file_falls_back_to_rings(dataset, payload):
+    bare = dataclasses.replace(dataset, neighbourhoods=None)
+    figure = make_map_figure(bare, View(date=dt.date(2016, 4, 27)), payload).to_plotly_json()
+    assert "nbhd" not in figure["layout"]["map"]["style"]["sources"]
+    assert any(str(t.get("meta", "")).startswith("ctx-control-rebel_held")
+               for t in figure["data"])
+    json.dumps(figure)  # serialisable as the page needs it
