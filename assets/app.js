@@ -179,7 +179,7 @@
         var starting = disabled !== false;
         if (starting && value >= max) {
           // Playing from the last day starts again at the first.
-          window.dash_clientside.set_props("timeline-slider", { value: 0 });
+          window.dash_clientside.set_props("timeline-slider", { value: (basics && basics.day_min) || 0 });
         }
         return starting ? [false, labels.pause, "true"] : [true, labels.play, "false"];
       },
@@ -229,7 +229,11 @@
       syncUrl: function (day, win, cats, ctx, data, basemap, preset, chart, speed, relayout,
                          incident, days, basics) {
         if (!days || !days.length || !basics) { return noUpdate(); }
-        if (window.aleppoKeys) { window.aleppoKeys.day = day; window.aleppoKeys.max = days.length - 1; }
+        if (window.aleppoKeys) {
+          window.aleppoKeys.day = day;
+          window.aleppoKeys.min = basics.day_min || 0;
+          window.aleppoKeys.max = basics.day_max !== undefined ? basics.day_max : days.length - 1;
+        }
         var defaults = basics.defaults || {};
         var trig = triggeredId();
         if (trig === "preset-select") { mapView = { center: null, zoom: null }; }
@@ -255,6 +259,12 @@
         var qs = queryString(params);
         if (qs !== window.location.search) {
           window.history.replaceState(window.history.state, "", window.location.pathname + qs);
+        }
+        // A bundled layer (UCDP GED, the whole of 2016) switched on or off changes the
+        // timeline's length: the page is built again for the new link.
+        var wide = (basics.wide_layers || []).some(function (l) { return layers.indexOf(l) >= 0; });
+        if (trig === "data-layer-checklist" && wide !== !!basics.wide) {
+          window.dash_clientside.set_props("url", { search: qs });
         }
         return qs;
       },

@@ -9,7 +9,7 @@
  */
 (function () {
   "use strict";
-  var state = { basics: null, day: 0, max: 0 };
+  var state = { basics: null, day: 0, min: 0, max: 0 };
   window.aleppoKeys = state;
 
   function setProps(id, props) {
@@ -31,7 +31,7 @@
   }
 
   function setDay(day) {
-    var d = Math.max(0, Math.min(state.max, day));
+    var d = Math.max(state.min, Math.min(state.max, day));
     if (d !== state.day) { setProps("timeline-slider", { value: d }); }
   }
 
@@ -64,7 +64,7 @@
       case "ArrowRight": if (inScene) { goToScene(b.scene + 1); } else { setDay(state.day + 1); } break;
       case "ArrowLeft": if (inScene) { goToScene(b.scene - 1); } else { setDay(state.day - 1); } break;
       case " ": case "Spacebar": click("play-button"); break;
-      case "Home": setDay(0); break;
+      case "Home": setDay(state.min); break;
       case "End": setDay(state.max); break;
       case "?": toggleHelp(); break;
       case "p": case "P": click("mode-toggle"); break;

@@ -19,14 +19,15 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from dashboard.data.model import CURATED_FIRST_DAY, CURATED_LAST_DAY
 from dashboard.view import View
 
 CURATED = "curated"
 DATA_LAYER_PREFIX = "data:"
 
 # The period the project covers; used when a frame has no dates at all.
-DEFAULT_FIRST_DAY = dt.date(2016, 4, 22)
-DEFAULT_LAST_DAY = dt.date(2016, 5, 8)
+DEFAULT_FIRST_DAY = CURATED_FIRST_DAY
+DEFAULT_LAST_DAY = CURATED_LAST_DAY
 
 
 def _days(column: pd.Series) -> np.ndarray:

@@ -232,3 +232,14 @@ def geo_precision_label(code: int, lang: str) -> str:
 def date_precision_label(code: int, lang: str) -> str:
     """What a date_precision code (UCDP date_prec 1–5) means, in words."""
     return _label(DATE_PRECISION_LABELS, int(code), lang)
+
+
+# Imported layers with a name of their own (the rest read "Imported data: <id>").
+DATA_LAYER_LABELS = {"ucdp_ged191_aleppo_2016": N_("UCDP GED (as published)")}
+
+
+def data_layer_label(layer_id: str, lang: str) -> str:
+    """The display name of an imported incident layer, as charts and legends show it."""
+    if layer_id in DATA_LAYER_LABELS:
+        return gettext(DATA_LAYER_LABELS[layer_id], lang)
+    return gettext("Imported data: {layer}", lang, layer=layer_id)

@@ -60,7 +60,7 @@ def app_shell() -> html.Div:
 def chart_figures(runtime: Runtime, view: View) -> tuple:
     """The casualty chart, the killed-per-day chart and the day histogram for a view."""
     ds = runtime.dataset
-    first, last = runtime.first_day, runtime.last_day
+    first, last = runtime.view_range(view.layers)
     cumulative = make_cumulative_chart(ds.casualty_reports, ds.sources, view, first, last)
     daily = make_daily_chart(runtime.incidents, view, first, last)
     histogram = make_day_histogram(runtime.incidents, first, last, view)
@@ -136,7 +136,8 @@ def build_page(
                                   config=graph_config("map", view, runtime),
                                   className="map-graph"),
                         make_map_legend(legend, lang),
-                        make_timeline(view, runtime.days, histogram),
+                        make_timeline(view, runtime.days, histogram,
+                                      runtime.index_range(view.layers)),
                     ],
                 ),
                 make_details_panel(lang, details, runtime.dataset),

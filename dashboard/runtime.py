@@ -11,12 +11,17 @@ import json
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
 from dashboard.config import Config, load_config
-from dashboard.data.model import Dataset, Problem
+from dashboard.data.model import CURATED_FIRST_DAY, CURATED_LAST_DAY, Dataset, Problem
+
+# Incident files shipped in geodata/ as optional layers, off by default (never merged with the
+# curated incidents): UCDP GED events in Aleppo governorate, 2016 (scripts/make_ucdp_aleppo.py).
+BUNDLED_LAYERS: tuple[str, ...] = ("ucdp_ged191_aleppo_2016.csv",)
 
 _LOCK = threading.Lock()
 _RUNTIME: Runtime | None = None
@@ -34,6 +39,23 @@ class Runtime:
     last_day: dt.date
     layer_ids: tuple[str, ...]  # imported dataset ids ("data:<slug>" in the URL)
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    # Layers shipped with the app but off by default (BUNDLED_LAYERS): their events widen the
+    # timeline (first_day..last_day) only while one of them is on (`view_range`).
+    bundled_layer_ids: tuple[str, ...] = ()
+    default_first: dt.date | None = None  # the timeline without the bundled layers
+    default_last: dt.date | None = None
+
+    def view_range(self, layers: frozenset[str] | set[str]) -> tuple[dt.date, dt.date]:
+        """The timeline's first and last day for a view with `layers` on: the whole data
+        while a bundled layer is on, else the curated period (and any --data import)."""
+        if any(f"data:{lid}" in layers for lid in self.bundled_layer_ids):
+            return self.first_day, self.last_day
+        return self.default_first or self.first_day, self.default_last or self.last_day
+
+    def index_range(self, layers: frozenset[str] | set[str]) -> tuple[int, int]:
+        """`view_range` as slider positions (indices into `days`)."""
+        first, last = self.view_range(layers)
+        return (first - self.first_day).days, (last - self.first_day).days
 
     @cached_property
     def days(self) -> list[dt.date]:
@@ -108,7 +130,7 @@ def _day_range(frames: list[pd.DataFrame]) -> tuple[dt.date, dt.date]:
     starts = [f["date_start"].min() for f in frames if len(f)]
     ends = [f["date_end"].max() for f in frames if len(f)]
     if not starts:
-        return dt.date(2016, 4, 22), dt.date(2016, 5, 8)
+        return CURATED_FIRST_DAY, CURATED_LAST_DAY
     return pd.Timestamp(min(starts)).date(), pd.Timestamp(max(ends)).date()
 
 
@@ -121,7 +143,9 @@ def build_runtime(config: Config) -> Runtime:
     problems = list(dataset.problems)
     frames = [dataset.incidents]
     layer_ids: list[str] = []
-    for path in config.extra_data:
+    bundled = [path for name in BUNDLED_LAYERS
+               if (path := Path(config.geodata_dir) / name).is_file()]
+    for path in [*config.extra_data, *bundled]:
         try:
             frame, extra_problems = load_incident_file(path, cache_dir=config.cache_dir)
         except ImportFileError as exc:
@@ -135,10 +159,12 @@ def build_runtime(config: Config) -> Runtime:
     incidents = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     incidents = gpd.GeoDataFrame(incidents, geometry="geometry", crs="EPSG:4326")
     incidents = incidents.reset_index(drop=True)
-    first_day, last_day = _day_range(frames)
-    # The curated period is always on the timeline, even when an import is shorter.
-    first_day = min(first_day, dt.date(2016, 4, 22))
-    last_day = max(last_day, dt.date(2016, 5, 8))
+    bundled_ids = tuple(dict.fromkeys(
+        str(d) for f in frames[1:] for d in f["dataset"].unique()
+        if any(str(d) == Path(p).stem for p in bundled)))
+    default_frames = [f for f in frames if not set(f["dataset"].astype(str)) & set(bundled_ids)]
+    default_first, default_last = _curated_range(default_frames)
+    first_day, last_day = _curated_range(frames)
     return Runtime(
         config=config,
         dataset=dataset,
@@ -147,7 +173,17 @@ def build_runtime(config: Config) -> Runtime:
         last_day=last_day,
         layer_ids=tuple(dict.fromkeys(layer_ids)),
         problems=tuple(problems),
+        bundled_layer_ids=bundled_ids,
+        default_first=default_first,
+        default_last=default_last,
     )
+
+
+def _curated_range(frames: list[pd.DataFrame]) -> tuple[dt.date, dt.date]:
+    """The frames' day range, always covering the curated period (even when an import is
+    shorter)."""
+    first_day, last_day = _day_range(frames)
+    return min(first_day, CURATED_FIRST_DAY), max(last_day, CURATED_LAST_DAY)
 
 
 def get_runtime(config: Config | None = None) -> Runtime:

@@ -26,10 +26,10 @@ def view_from_search(search: str | None, runtime: Runtime) -> tuple[View, list[s
     the timeline, known incident)."""
     view, notices = decode_view(search or "")
     explicit = {k for k, _ in parse_qsl((search or "").removeprefix("?"))}
-    if "layers" not in explicit and runtime.layer_ids:
-        # Data a person loaded with --data is shown unless the link says otherwise.
-        data_layers = {f"data:{lid}" for lid in runtime.layer_ids}
-        view = dataclasses.replace(view, layers=view.layers | data_layers)
+    if "layers" not in explicit and _loaded_layers(runtime):
+        # Data a person loaded with --data is shown unless the link says otherwise (the
+        # layers bundled with the app are not: they are there to be switched on).
+        view = dataclasses.replace(view, layers=view.layers | _loaded_layers(runtime))
     if view.scene is not None:
         scene = find_scene(runtime.dataset.scenes, view.scene)
         if scene is None:
@@ -37,13 +37,19 @@ def view_from_search(search: str | None, runtime: Runtime) -> tuple[View, list[s
             view = dataclasses.replace(view, scene=None)
         else:
             view = apply_scene(view, scene, explicit)
-    if view.date is not None and not runtime.first_day <= view.date <= runtime.last_day:
+    first, last = runtime.view_range(view.layers)
+    if view.date is not None and not first <= view.date <= last:
         notices.append("date")
-    view = clamp_date(view, runtime.first_day, runtime.last_day)
+    view = clamp_date(view, first, last)
     if view.incident is not None and view.incident not in runtime.id_to_row:
         notices.append("incident")
         view = dataclasses.replace(view, incident=None)
     return view, notices
+
+
+def _loaded_layers(runtime: Runtime) -> set[str]:
+    """The imported layers on by default: those loaded with --data / DATA, not bundled ones."""
+    return {f"data:{lid}" for lid in runtime.layer_ids if lid not in runtime.bundled_layer_ids}
 
 
 def render_page(search: str | None):
@@ -60,11 +66,16 @@ def render_page(search: str | None):
     days, basics = page_stores(view, runtime)
     # The browser writes the URL on every step; it omits defaults exactly as the codec does.
     basics["defaults"] = encoded_defaults()
-    if runtime.layer_ids:
+    if _loaded_layers(runtime):
         # Imported data is on by default (see view_from_search), so a link without `layers`
         # means "with it": switching it off must write `layers` explicitly.
-        with_data = View().layers | {f"data:{lid}" for lid in runtime.layer_ids}
+        with_data = View().layers | _loaded_layers(runtime)
         basics["defaults"]["layers"] = ",".join(ordered_layers(with_data))
+    # Switching a bundled layer on or off changes the timeline's length: the page is built
+    # again for the new link (assets/app.js).
+    basics["wide_layers"] = [f"data:{lid}" for lid in runtime.bundled_layer_ids]
+    basics["day_min"], basics["day_max"] = runtime.index_range(view.layers)
+    basics["wide"] = any(layer in view.layers for layer in basics["wide_layers"])
     basics["layer_order"] = ordered_layers(View().layers)
     basics["incident"] = view.incident
     basics["implicit_layers"] = sorted((view.layers & set(CATEGORIES)) - runtime.categories)

@@ -29,6 +29,13 @@ PRESET_LABELS = {
 }
 
 
+# Layers shipped with the app (runtime.BUNDLED_LAYERS), named for what they are.
+BUNDLED_LABELS = {
+    "ucdp_ged191_aleppo_2016": N_("UCDP GED events, Aleppo governorate, all of 2016 "
+                                  "(widens the timeline)"),
+}
+
+
 def count_id(layer: str) -> dict:
     """Pattern-matching id of the count badge next to a layer."""
     return {"type": ids.LAYER_COUNTS, "layer": layer}
@@ -55,7 +62,8 @@ def make_layer_panel(
     """Layer switches. Only categories that occur in the data are listed."""
     lang = view.lang
     cats = [c for c in CATEGORIES if c in present_categories]
-    data_options = [{"label": f"{_t('Imported data', lang)}: {lid}", "value": f"data:{lid}"}
+    data_options = [{"label": _t(BUNDLED_LABELS[lid], lang) if lid in BUNDLED_LABELS
+                     else f"{_t('Imported data', lang)}: {lid}", "value": f"data:{lid}"}
                     for lid in layer_ids]
     return html.Section(
         id=ids.LAYER_PANEL,

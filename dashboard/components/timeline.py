@@ -19,16 +19,20 @@ def day_labels(days: list[dt.date], lang: str) -> list[dict]:
     return [{"iso": d.isoformat(), "label": format_date(d, lang, "long")} for d in days]
 
 
-def _marks(days: list[dt.date], lang: str) -> dict:
+def _marks(days: list[dt.date], lang: str, lo: int, hi: int) -> dict:
     # A mark every few days keeps the labels readable whatever the period's length.
-    step = max(1, len(days) // 8)
-    return {i: format_day_short(d, lang) for i, d in enumerate(days) if i % step == 0}
+    step = max(1, (hi - lo + 1) // 8)
+    return {i: format_day_short(days[i], lang) for i in range(lo, hi + 1) if (i - lo) % step == 0}
 
 
-def make_timeline(view: View, days: list[dt.date], histogram) -> html.Section:
-    """Timeline controls for `days`, positioned at the view's date."""
+def make_timeline(view: View, days: list[dt.date], histogram,
+                  window: tuple[int, int] | None = None) -> html.Section:
+    """Timeline controls for `days`, positioned at the view's date. The slider runs over the
+    positions `window` (first, last) of `days` (default: all of them): positions stay those
+    of `days`, so the browser's day arrays need no offset."""
     lang = view.lang
-    index = days.index(view.date) if view.date in days else len(days) - 1
+    lo, hi = window if window is not None else (0, len(days) - 1)
+    index = days.index(view.date) if view.date in days[lo:hi + 1] else hi
     return html.Section(
         className="panel timeline-panel",
         **{"aria-labelledby": "timeline-title"},
@@ -60,8 +64,8 @@ def make_timeline(view: View, days: list[dt.date], histogram) -> html.Section:
                      children=_t("Timeline", lang)),
             dcc.Slider(
                 id=ids.TIMELINE_SLIDER,
-                min=0, max=len(days) - 1, step=1, value=index,
-                marks=_marks(days, lang), updatemode="drag", allow_direct_input=False,
+                min=lo, max=hi, step=1, value=index,
+                marks=_marks(days, lang, lo, hi), updatemode="drag", allow_direct_input=False,
             ),
             dcc.Interval(id=ids.PLAY_INTERVAL, interval=int(1000 / view.speed), disabled=True),
         ],

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dashboard.data.model import Dataset
+from dashboard.data.model import CURATED_FIRST_DAY, CURATED_LAST_DAY, Dataset
 
 SYRIA_OFFSET = dt.timezone(dt.timedelta(hours=3))  # dates in the data are Syrian local days
 # Reported sides that can spread to a neighbour, and the statement that lets them: AFP reports
@@ -71,10 +71,12 @@ def route_status_on(dataset: Dataset, day: dt.date) -> dict[str, pd.Series]:
 
 
 def control_as_reported(dataset: Dataset, day: dt.date) -> pd.DataFrame:
-    """Per place, the latest control report on or before `day`, else its earliest report."""
+    """Per place, the latest control report on or before `day`, else its earliest report; none
+    outside the curated period: the reports describe late April - early May 2016, and would
+    say nothing true of, say, December (the layer of UCDP events reaches it)."""
     control = dataset.control
-    if len(control) == 0:
-        return control
+    if len(control) == 0 or not CURATED_FIRST_DAY <= day <= CURATED_LAST_DAY:
+        return control.iloc[0:0]
     as_of = pd.to_datetime(control["as_of"]).dt.date
     reports = control.assign(_as_of=as_of).sort_values(["place_id", "_as_of"], kind="stable")
     latest = reports[reports["_as_of"] <= day].groupby("place_id", sort=False).tail(1)
@@ -104,6 +106,7 @@ def context_change_days(dataset: Dataset) -> set[dt.date]:
             days.add(pd.Timestamp(end).date() + dt.timedelta(days=1))
     if len(dataset.control):
         days.update(pd.to_datetime(dataset.control["as_of"]).dt.date)
+        days.update((CURATED_FIRST_DAY, CURATED_LAST_DAY + dt.timedelta(days=1)))
     return days
 
 

@@ -6,12 +6,17 @@ order, with `geometry` Points in EPSG:4326 (None for unmapped incidents, whose l
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
 
 CRS = "EPSG:4326"
+
+# The period the curated data tells (and the default timeline): 22 April - 8 May 2016.
+CURATED_FIRST_DAY = dt.date(2016, 4, 22)
+CURATED_LAST_DAY = dt.date(2016, 5, 8)
 
 CATEGORIES: tuple[str, ...] = (
     "air_raid",

@@ -26,7 +26,7 @@ from dashboard.figures.theme import (
     surface,
 )
 from dashboard.filters import layer_mask
-from dashboard.i18n import N_, _t
+from dashboard.i18n import N_, _t, data_layer_label
 from dashboard.view import View
 
 CUMULATIVE_SINCE = dt.date(2016, 4, 22)
@@ -252,6 +252,11 @@ def _daily_rows(incidents: pd.DataFrame, view: View, group_col: str, first_day: 
     shown = incidents.loc[layer_mask(incidents, view)]
     keep = [c for c in (group_col, "id", "title_en", f"title_{view.lang}") if c in shown]
     frame = pd.concat([shown[list(dict.fromkeys(keep))], _killed_ranges(shown)], axis=1)
+    if "dataset" in shown:
+        # Imported layers (UCDP GED…) are their own series: never added to curated bars.
+        imported = (shown["dataset"] != "curated").fillna(False).to_numpy(dtype=bool)
+        frame[group_col] = frame[group_col].astype("object")
+        frame.loc[imported, group_col] = ("data:" + shown["dataset"].astype(str))[imported]
     # Midnight timestamps rather than date objects: much faster to group over many rows.
     frame["day"] = pd.to_datetime(shown["date_start"]).dt.floor("D")
     in_period = (frame["day"].between(pd.Timestamp(first_day), pd.Timestamp(last_day))
@@ -287,7 +292,8 @@ def make_daily_chart(incidents: pd.DataFrame, view: View, first_day: dt.date,
     present = set(totals.index.get_level_values(0))
     for group in [g for g in order if g in present] + sorted(present - set(order)):
         part = totals.loc[group]
-        name = label(group, lang)
+        name = (data_layer_label(str(group)[5:], lang) if str(group).startswith("data:")
+                else label(group, lang))
         days = [_iso(d) for d in part.index]
         colour, ringed = styles.get(group, ("#999999", False))
         marker = {"color": colour}
