@@ -43,9 +43,9 @@ def _spec(request: dict, kind: str, data: ExportData, view):
     size = {"preset": preset, "width": request.get("width") if custom else None,
             "height": request.get("height") if custom else None,
             "scale": request.get("scale", 1)}
-    if kind == "video":
-        return make_video_spec(request.get("video_format"), data.days(), window=view.window,
-                               view=request.get("view"), **size)
+    if kind == "video":  # the timeline up to the day on screen
+        return make_video_spec(request.get("video_format"), data.days(), last=view.date,
+                               window=view.window, view=request.get("view"), **size)
     if kind == "deck":
         return None
     return make_spec("slide" if kind == "briefing" else request.get("view"),

@@ -68,8 +68,8 @@ def make_export_menu(lang: str) -> html.Details:
                                 id=ids.EXPORT_DECK_BUTTON, className="btn", n_clicks=0),
                     html.Button(_t("Timeline video", lang), id=ids.EXPORT_VIDEO_BUTTON,
                                 className="btn", n_clicks=0,
-                                title=_t("Every day of the timeline, as the map or the slide",
-                                         lang)),
+                                title=_t("Every day of the timeline up to the day shown, as "
+                                         "the map or the slide", lang)),
                     html.Button(_t("Cancel", lang), id=ids.EXPORT_CANCEL, className="btn",
                                 n_clicks=0, disabled=True),
                 ]),
