@@ -3,7 +3,6 @@ LibreOffice headless (as Impress opens it), one page per slide."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
 import os
@@ -113,17 +112,10 @@ def test_libreoffice_opens_the_deck_and_prints_one_page_per_slide(tmp_path):
 @pytest.fixture(scope="module")
 def two_scene_data():
     from dashboard.data.load import load_dataset
-    from dashboard.export.build import ExportData
-    from dashboard.export.render import find_browser, get_session
+    from tests.test_export_video import real_export_data
 
-    if find_browser() is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required for the export tests in CI")
-        pytest.skip("Chromium not installed")
-    get_session(90)
-    dataset = load_dataset()
-    scenes = sorted(dataset.scenes, key=lambda s: int(s["scene"]))[2:4]
-    return ExportData(dataset=dataclasses.replace(dataset, scenes=tuple(scenes))), scenes
+    scenes = sorted(load_dataset().scenes, key=lambda s: int(s["scene"]))[2:4]
+    return real_export_data(scenes=tuple(scenes)), scenes
 
 
 def test_briefing_deck_from_the_scenes(two_scene_data, tmp_path):

@@ -43,11 +43,14 @@ def synthetic_frames(spec: VideoSpec) -> list[bytes]:
 
 
 def read_video(data: bytes, fmt: str) -> tuple[str, str, int, int, list[np.ndarray]]:
-    """Codec, pixel format, width, height and every decoded frame (RGB arrays)."""
+    """Codec, pixel format, width, height and every decoded frame (RGB arrays, read as the
+    BT.709 the file is tagged with)."""
     with av.open(io.BytesIO(data), format=fmt) as container:
         stream = container.streams.video[0]
         codec, pix_fmt = stream.codec_context.name, stream.codec_context.pix_fmt
-        frames = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+        assert stream.codec_context.colorspace == 1  # BT.709
+        frames = [frame.reformat(format="rgb24", src_colorspace="ITU709").to_ndarray()
+                  for frame in container.decode(video=0)]
         return codec, pix_fmt, stream.width, stream.height, frames
 
 
@@ -131,6 +134,9 @@ def test_mp4_and_webm_hold_each_day_for_its_frames(fmt, codec):
     first, last = frames[0].astype(int), frames[-1].astype(int)
     assert np.abs(first - last).mean() > 1  # the last day's bar is longer
     assert np.abs(frames[0].astype(int) - frames[3].astype(int)).mean() < 1  # one day, held
+    # Colours come back as drawn (within the codec's loss): the bar's orange, the background.
+    assert np.abs(frames[-1][35, 60].astype(int) - (213, 94, 0)).max() <= 12
+    assert np.abs(frames[-1][150, 20].astype(int) - (245, 245, 240)).max() <= 6
 
 
 def test_mp4_starts_with_its_index_for_streaming():
@@ -158,8 +164,11 @@ def test_gif_has_one_frame_per_day_one_palette_and_the_duration():
 # --- end to end: real frames from the export path -------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def export_data():
+def real_export_data(**dataset_changes):
+    """The shipped data (with `dataset_changes`) and a browser to render it: skipped without
+    Chromium, failed in CI."""
+    import dataclasses
+
     from dashboard.data.load import load_dataset
     from dashboard.export.build import ExportData
     from dashboard.export.render import find_browser, get_session
@@ -168,8 +177,13 @@ def export_data():
         if os.environ.get("CI"):
             pytest.fail("Chromium is required for the export tests in CI")
         pytest.skip("Chromium not installed")
-    get_session(60)
-    return ExportData(dataset=load_dataset())
+    get_session(90)
+    return ExportData(dataset=dataclasses.replace(load_dataset(), **dataset_changes))
+
+
+@pytest.fixture(scope="module")
+def export_data():
+    return real_export_data()
 
 
 def test_the_timeline_as_mp4_from_rendered_stills(export_data, tmp_path):

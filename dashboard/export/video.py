@@ -18,6 +18,7 @@ import io
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from dashboard.export.spec import (
@@ -41,6 +42,7 @@ MAX_DAYS = 92
 MAX_VIDEO_PIXELS = 3840 * 2160
 # A GIF is 256 colours and uncompressed-ish: beyond HD it only grows.
 MAX_GIF_PIXELS = 1280 * 720
+_BT709, _LIMITED_RANGE = 1, 1  # FFmpeg's AVCOL_*_BT709 and AVCOL_RANGE_MPEG
 _CODECS = {"mp4": ("libx264", {"crf": "20", "preset": "medium", "tune": "stillimage"}),
            "webm": ("libvpx-vp9", {"crf": "32", "b": "0", "deadline": "good",
                                    "cpu-used": "4", "row-mt": "1"})}
@@ -181,9 +183,18 @@ def _encode_to(path: Path, frames: Iterable[bytes], spec: VideoSpec,
         stream.width, stream.height = spec.size
         stream.pix_fmt = "yuv420p"
         stream.gop_size = max(1, spec.fps * 2)  # a key frame every 2 s: players can seek
+        # Converted and tagged as BT.709 (limited range), what players assume for HD video:
+        # untagged, the marker colours would shift a little from the stills'.
+        context = stream.codec_context
+        context.colorspace = context.color_primaries = context.color_trc = _BT709
+        context.color_range = _LIMITED_RANGE
+        index = 0
         for i, png in enumerate(frames, start=1):
-            frame = av.VideoFrame.from_image(_image(png, spec.size))
+            frame = av.VideoFrame.from_image(_image(png, spec.size)).reformat(
+                format="yuv420p", dst_colorspace="ITU709")
+            frame.time_base = Fraction(1, spec.fps)
             for _ in range(spec.frames_per_day):
+                frame.pts, index = index, index + 1  # one frame period each
                 container.mux(stream.encode(frame))
             if progress is not None:
                 progress(i)
