@@ -155,3 +155,32 @@ def test_cli_deck_refusals_name_the_parameter(tmp_path, capsys):
         assert main([*argv, "--out", str(tmp_path)]) == 2
         assert capsys.readouterr().err.startswith(f"export refused: {param}:")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_page_deck_job_with_public_url(make_serving_app, tmp_path):
+    """The page's "Briefing deck" button: a background job with progress per scene, a .pptx
+    whose notes link to PUBLIC_URL (one scene kept, so the test renders one slide)."""
+    import base64
+    import json
+
+    from dashboard import ids
+    from dashboard.config import DEFAULT_GEODATA
+    from tests.test_export_jobs import export_payload, run_export_over_http
+
+    geodata = tmp_path / "geodata"
+    shutil.copytree(DEFAULT_GEODATA, geodata)
+    scenes = json.loads((geodata / "scenes.json").read_text(encoding="utf-8"))
+    (geodata / "scenes.json").write_text(json.dumps(scenes[:1]), encoding="utf-8")
+    app = make_serving_app(GEODATA_DIR=geodata, PUBLIC_URL="https://maps.example.org/aleppo",
+                           EXPORT_TIME_LIMIT=300)
+    client = app.server.test_client()
+    payload = export_payload(client)
+    payload["changedPropIds"] = [f"{ids.EXPORT_DECK_BUTTON}.n_clicks"]
+    response, progress = run_export_over_http(client, payload, timeout=240)
+    assert response[ids.EXPORT_STATUS]["children"] == "Ready: aleppo-briefing.pptx"
+    deck = Presentation(io.BytesIO(base64.b64decode(
+        response[ids.EXPORT_DOWNLOAD]["data"]["content"])))
+    assert [s.shapes.title.text for s in deck.slides] == [scenes[0]["title_en"]]
+    notes = deck.slides[0].notes_slide.notes_text_frame.text
+    assert "Permalink: https://maps.example.org/aleppo/?" in notes and "127.0.0.1" not in notes
+    assert any("Scene 1 of 1" in str(p) for p in progress), progress
