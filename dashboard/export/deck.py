@@ -42,6 +42,7 @@ def _rgb(hex_colour: str):
 
 
 def _add_slide(prs, slide: DeckSlide) -> None:
+    from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
     from pptx.util import Emu, Pt
 
     page = prs.slides.add_slide(prs.slide_layouts[_TITLE_LAYOUT])
@@ -50,7 +51,8 @@ def _add_slide(prs, slide: DeckSlide) -> None:
     picture.name = "Scene image"
     # The description screen readers and PowerPoint's "Alt Text" pane read.
     picture._element.nvPicPr.cNvPr.set("descr", slide.alt_text)
-    # The picture was added last; behind the title it must go (first in the shape tree).
+    # The picture was added last; behind the title it must go (first in the shape tree, after
+    # the group's two property elements). python-pptx has no public call for z-order.
     tree = page.shapes._spTree
     tree.remove(picture._element)
     tree.insert(2, picture._element)
@@ -62,11 +64,11 @@ def _add_slide(prs, slide: DeckSlide) -> None:
     title.height = Emu(round(1.3 * _TITLE_PX * emu_per_px))
     frame = title.text_frame
     frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
-    frame.vertical_anchor = 1  # top (MSO_ANCHOR.TOP)
+    frame.vertical_anchor = MSO_ANCHOR.TOP
     frame.word_wrap = True
     frame.text = slide.title
     paragraph = frame.paragraphs[0]
-    paragraph.alignment = 1  # left (PP_ALIGN.LEFT)
+    paragraph.alignment = PP_ALIGN.LEFT
     font = paragraph.runs[0].font
     font.size = Pt(round(_TITLE_PX * emu_per_px / 12700))
     font.bold = True
