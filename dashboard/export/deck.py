@@ -33,6 +33,7 @@ class DeckSlide:
     alt_text: str
     notes: str
     title_colour: str = "#1a1a1a"  # the still's text colour (light or dark theme)
+    rtl: bool = False  # a right-to-left language: the title starts at the right
 
 
 def _rgb(hex_colour: str):
@@ -68,7 +69,7 @@ def _add_slide(prs, slide: DeckSlide) -> None:
     frame.word_wrap = True
     frame.text = slide.title
     paragraph = frame.paragraphs[0]
-    paragraph.alignment = PP_ALIGN.LEFT
+    paragraph.alignment = PP_ALIGN.RIGHT if slide.rtl else PP_ALIGN.LEFT
     font = paragraph.runs[0].font
     font.size = Pt(round(_TITLE_PX * emu_per_px / 12700))
     font.bold = True

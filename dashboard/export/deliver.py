@@ -27,7 +27,7 @@ from dashboard.export.spec import (
     default_filename,
     make_spec,
 )
-from dashboard.i18n import format_date
+from dashboard.i18n import format_date, is_rtl
 from dashboard.i18n import gettext as _t
 from dashboard.view import View
 
@@ -128,7 +128,8 @@ def export_deck(data: ExportData, out_dir: Path, *, lang: str = "en", theme: str
             caption=meta.caption, day=content.day, permalink=meta.permalink, lang=lang,
             sources=source_lines(scene.get("source_ids") or (), data.dataset.sources, lang))
         slides.append(DeckSlide(title=meta.title, image_png=image, alt_text=alt.strip(),
-                                notes=notes, title_colour=surface(theme)["text"]))
+                                notes=notes, title_colour=surface(theme)["text"],
+                                rtl=is_rtl(lang)))
         if progress is not None:
             progress(i, len(scenes))
     deck = build_deck(slides, title=_pack_title(data, lang))
