@@ -95,3 +95,16 @@ def test_export002_timeline_video_from_the_page(dash_duo, tmp_path):
     assert dash_duo.find_element("#export-video-button").is_enabled()
     assert dash_duo.find_element("#export-deck-button").is_enabled()
     assert _severe_logs(dash_duo) == []
+
+
+def test_export003_a_video_job_shows_each_day_and_can_be_cancelled(dash_duo, tmp_path):
+    _open(dash_duo, tmp_path, "?date=2016-05-08")
+    dash_duo.find_element("#export-menu summary").click()
+    dash_duo.find_element("#export-preset input[value=hd]").click()
+    dash_duo.find_element("#export-video-button").click()
+    dash_duo.wait_for_contains_text("#export-status", "Day 1 of 17", timeout=120)
+    assert not dash_duo.find_element("#export-video-button").is_enabled()
+    dash_duo.find_element("#export-cancel").click()
+    dash_duo.wait_for_element("#export-video-button:not([disabled])", timeout=30)
+    assert "Ready" not in dash_duo.find_element("#export-status").text
+    assert not dash_duo.find_element("#export-cancel").is_enabled()
