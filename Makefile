@@ -9,7 +9,7 @@ WORKERS ?= 2
 SYSTEM_PACKAGES := chromium chromium-driver redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install install-dev system-deps run serve worker test lint bench loadtest validate clean
+.PHONY: help install install-dev system-deps test-deps run serve worker test lint bench loadtest validate clean
 
 help:
 	@echo "make run       set up and start the app on http://$(HOST):$(PORT)"
@@ -47,6 +47,14 @@ system-deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+# Tests only: LibreOffice converts the exported PowerPoint deck to PDF, as a presenter's
+# Impress would open it (not needed to run the app).
+test-deps:
+	@command -v soffice >/dev/null || { \
+	  echo "installing Debian packages: libreoffice-impress"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    --no-install-recommends libreoffice-impress; }
+
 run: install
 	$(PY) app.py --host $(HOST) --port $(PORT)
 
@@ -59,7 +67,7 @@ worker: install
 lint: install-dev
 	$(PY) -m ruff check .
 
-test: install-dev system-deps
+test: install-dev system-deps test-deps
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from dashboard.export.build import build_content
-from dashboard.export.cli import _load_data, export_briefing
+from dashboard.export.cli import _load_data
+from dashboard.export.deliver import export_briefing
 from dashboard.export.render import get_session, render, write_atomic
 from dashboard.export.spec import default_filename, make_spec
 from dashboard.view import View

@@ -6,6 +6,7 @@ Nothing is read at import time; call `load_config()` (or pass a mapping in tests
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,10 @@ class Config:
     frame_ancestors: str = "'self'"
     force_https: bool = False  # redirect to https and send HSTS (behind a TLS proxy only)
     max_request_bytes: int = 1_000_000
+    # The address people open the app at ("https://example.org/aleppo/"), for the permalinks
+    # burnt into exports; None: the page uses the request's host, the command line a relative
+    # link (see dashboard/export/links.py).
+    public_url: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -65,6 +70,22 @@ def _bool(env: Mapping[str, str], name: str) -> bool:
     if raw in ("1", "true", "yes", "on"):
         return True
     raise ConfigError(f"{name}={raw!r}: expected true or false")
+
+
+# scheme://host[:port]/path, nothing else: the value is printed on every export.
+_PUBLIC_URL_RE = re.compile(
+    r"https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._~/%-]*)?")
+
+
+def _public_url(env: Mapping[str, str]) -> str | None:
+    raw = (env.get("PUBLIC_URL") or "").strip()
+    if not raw:
+        return None
+    if not _PUBLIC_URL_RE.fullmatch(raw):
+        raise ConfigError(
+            f"PUBLIC_URL={raw[:80]!r}: not an http(s) address such as https://example.org/aleppo/ "
+            "(scheme, host, optional port and path; no query, fragment, user or spaces)")
+    return raw if raw.endswith("/") else raw + "/"
 
 
 def load_config(env: Mapping[str, str] | None = None, **overrides) -> Config:
@@ -91,6 +112,7 @@ def load_config(env: Mapping[str, str] | None = None, **overrides) -> Config:
         frame_ancestors=env.get("FRAME_ANCESTORS") or "'self'",
         force_https=_bool(env, "FORCE_HTTPS"),
         max_request_bytes=_int(env, "MAX_REQUEST_BYTES", 1_000_000, 10_000, 100_000_000),
+        public_url=_public_url(env),
     )
     values.update(overrides)
     return Config(**values)

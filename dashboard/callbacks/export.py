@@ -9,14 +9,15 @@ from __future__ import annotations
 import logging
 import tempfile
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from dash import Input, Output, State, ctx, dcc
 
 from dashboard import ids
 from dashboard.callbacks.page import view_from_search
 from dashboard.export.build import ExportData
+from dashboard.export.links import permalink_base
 from dashboard.export.spec import ExportRequestError, make_spec
+from dashboard.export.video import make_video_spec
 from dashboard.i18n import gettext as _t
 from dashboard.jobs import ExportTimeout, ServerBusy, export_slot, lower_job_priority
 from dashboard.runtime import Runtime, get_runtime
@@ -24,13 +25,9 @@ from dashboard.view import LANGS
 
 log = logging.getLogger(__name__)
 
-
-def _base_url(href) -> str:
-    """The page's own address (scheme, host, path) for the permalink burnt into images."""
-    parts = urlsplit(href if isinstance(href, str) else "")
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return "/"
-    return f"{parts.scheme}://{parts.netloc}{parts.path or '/'}"
+# Which button asked for what.
+KINDS = {ids.EXPORT_BUTTON: "image", ids.EXPORT_BRIEFING_BUTTON: "briefing",
+         ids.EXPORT_DECK_BUTTON: "deck", ids.EXPORT_VIDEO_BUTTON: "video"}
 
 
 def _export_data(runtime: Runtime) -> ExportData:
@@ -39,38 +36,60 @@ def _export_data(runtime: Runtime) -> ExportData:
                       last_day=runtime.last_day)
 
 
+def _spec(request: dict, kind: str, data: ExportData, view):
+    """The validated spec of the request (refused here, before it waits for a slot)."""
+    preset = request.get("preset")
+    custom = preset == "custom"
+    size = {"preset": preset, "width": request.get("width") if custom else None,
+            "height": request.get("height") if custom else None,
+            "scale": request.get("scale", 1)}
+    if kind == "video":  # the timeline up to the day on screen
+        return make_video_spec(request.get("video_format"), data.days(), last=view.date,
+                               window=view.window, view=request.get("view"), **size)
+    if kind == "deck":
+        return None
+    return make_spec("slide" if kind == "briefing" else request.get("view"),
+                     request.get("format"), **size)
+
+
 def run_export(request: dict, set_progress=None) -> tuple[bytes, str]:
     """Render one export request (validated here); return the file's bytes and name."""
-    from dashboard.export.cli import export_briefing, export_view
+    from dashboard.export import deliver
 
     lower_job_priority()
     runtime = get_runtime()
     view, _notices = view_from_search(request.get("search"), runtime)
-    briefing = request.get("briefing") is True
-    preset = request.get("preset")
-    custom = preset == "custom"
-    spec = make_spec("slide" if briefing else request.get("view"), request.get("format"),
-                     preset=preset, width=request.get("width") if custom else None,
-                     height=request.get("height") if custom else None,
-                     scale=request.get("scale", 1))
-    base_url = _base_url(request.get("href"))
+    kind = request.get("kind", "image")
+    if kind not in KINDS.values():
+        raise ExportRequestError("kind", f"unknown export {kind!r}")
+    data = _export_data(runtime)
+    spec = _spec(request, kind, data, view)
+    base_url = permalink_base(runtime.config.public_url, request.get("href"))
+    lang, theme = view.lang, view.theme
 
     def on_wait(ahead: int) -> None:
         if set_progress:
-            set_progress(("0", "1", _t("Waiting: {n} export(s) ahead", view.lang, n=ahead)))
+            set_progress(("0", "1", _t("Waiting: {n} export(s) ahead", lang, n=ahead)))
+
+    def progress(i: int, n: int) -> None:
+        if set_progress:
+            unit = _t("Day {i} of {n}", lang, i=i, n=n) if kind == "video" else \
+                _t("Scene {i} of {n}", lang, i=i, n=n)
+            set_progress((str(i), str(n), unit))
 
     with export_slot(runtime.config, on_wait), tempfile.TemporaryDirectory() as tmp:
-        if briefing:
-            def progress(i: int, n: int) -> None:
-                if set_progress:
-                    set_progress((str(i), str(n), _t("Scene {i} of {n}", view.lang, i=i, n=n)))
-
-            paths = export_briefing(_export_data(runtime), Path(tmp), lang=view.lang,
-                                    theme=view.theme, spec=spec, base_url=base_url,
-                                    progress=progress)
-            path = paths[-1]
+        out = Path(tmp)
+        if kind == "briefing":
+            path = deliver.export_briefing(data, out, lang=lang, theme=theme, spec=spec,
+                                           base_url=base_url, progress=progress)[-1]
+        elif kind == "deck":
+            path = deliver.export_deck(data, out, lang=lang, theme=theme, base_url=base_url,
+                                       progress=progress)
+        elif kind == "video":
+            path = deliver.export_video(data, spec, out, lang=lang, theme=theme,
+                                        base_url=base_url, progress=progress)
         else:
-            path = export_view(_export_data(runtime), view, spec, Path(tmp), base_url=base_url)
+            path = deliver.export_view(data, view, spec, out, base_url=base_url)
         return path.read_bytes(), path.name
 
 
@@ -81,20 +100,24 @@ def register(app) -> None:
         Output(ids.EXPORT_DOWNLOAD, "data"),
         Output(ids.EXPORT_STATUS, "children"),
         Input(ids.EXPORT_BUTTON, "n_clicks"),
-        Input("export-briefing-button", "n_clicks"),
+        Input(ids.EXPORT_BRIEFING_BUTTON, "n_clicks"),
+        Input(ids.EXPORT_DECK_BUTTON, "n_clicks"),
+        Input(ids.EXPORT_VIDEO_BUTTON, "n_clicks"),
         State(ids.EXPORT_VIEW, "value"),
         State(ids.EXPORT_FORMAT, "value"),
         State(ids.EXPORT_PRESET, "value"),
         State(ids.EXPORT_WIDTH, "value"),
         State(ids.EXPORT_HEIGHT, "value"),
         State(ids.EXPORT_SCALE, "value"),
+        State(ids.EXPORT_VIDEO_FORMAT, "value"),
         State("url-sync", "data"),
         State(ids.URL, "href"),
         State(ids.VIEW_STORE, "data"),
         background=True,
         running=[
             (Output(ids.EXPORT_BUTTON, "disabled"), True, False),
-            (Output("export-briefing-button", "disabled"), True, False),
+            *((Output(button, "disabled"), True, False) for button in
+              (ids.EXPORT_BRIEFING_BUTTON, ids.EXPORT_DECK_BUTTON, ids.EXPORT_VIDEO_BUTTON)),
             (Output(ids.EXPORT_CANCEL, "disabled"), False, True),
         ],
         progress=[Output(ids.EXPORT_PROGRESS, "value"), Output(ids.EXPORT_PROGRESS, "max"),
@@ -103,14 +126,15 @@ def register(app) -> None:
         cancel=[Input(ids.EXPORT_CANCEL, "n_clicks")],
         prevent_initial_call=True,
     )
-    def _export(set_progress, image_clicks, briefing_clicks, view_kind, fmt, preset, width,
-                height, scale, search, href, basics):
+    def _export(set_progress, _image, _briefing, _deck, _video, view_kind, fmt, preset, width,
+                height, scale, video_format, search, href, basics):
         lang = basics.get("lang") if isinstance(basics, dict) else "en"
         lang = lang if lang in LANGS else "en"
         request = {"view": view_kind, "format": fmt, "preset": preset, "width": width,
                    "height": height, "scale": scale,
                    "search": search if isinstance(search, str) else "",
-                   "href": href, "briefing": ctx.triggered_id == "export-briefing-button"}
+                   "video_format": video_format, "href": href,
+                   "kind": KINDS.get(ctx.triggered_id, "image")}
         set_progress(("0", "1", _t("Rendering…", lang)))
         try:
             data, name = run_export(request, set_progress)

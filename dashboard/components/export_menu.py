@@ -1,10 +1,12 @@
-"""The export menu: map, a chart, a composed slide, or the whole briefing, as PNG/SVG/PDF."""
+"""The export menu: map, a chart, a composed slide, or the whole briefing, as PNG/SVG/PDF; the
+briefing as a PowerPoint deck; the timeline as a video (MP4/GIF/WebM)."""
 
 from __future__ import annotations
 
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.export.video import VIDEO_FORMATS
 from dashboard.i18n import N_
 from dashboard.i18n import gettext as _t
 
@@ -53,11 +55,21 @@ def make_export_menu(lang: str) -> html.Details:
                     id=ids.EXPORT_SCALE, value=1, **radio,
                     options=[{"label": f"{s}×", "value": s} for s in (1, 2, 3)]),
                     ids.EXPORT_SCALE),
+                _field(_t("Video", lang), dcc.RadioItems(
+                    id=ids.EXPORT_VIDEO_FORMAT, value="mp4", **radio,
+                    options=[{"label": f.upper() if f != "webm" else "WebM", "value": f}
+                             for f in VIDEO_FORMATS]), ids.EXPORT_VIDEO_FORMAT),
                 html.Div(className="export-actions", children=[
                     html.Button(_t("Export image", lang), id=ids.EXPORT_BUTTON,
                                 className="btn btn-primary", n_clicks=0),
-                    html.Button(_t("Briefing pack (PDF)", lang), id="export-briefing-button",
+                    html.Button(_t("Briefing pack (PDF)", lang), id=ids.EXPORT_BRIEFING_BUTTON,
                                 className="btn", n_clicks=0),
+                    html.Button(_t("Briefing deck (PowerPoint)", lang),
+                                id=ids.EXPORT_DECK_BUTTON, className="btn", n_clicks=0),
+                    html.Button(_t("Timeline video", lang), id=ids.EXPORT_VIDEO_BUTTON,
+                                className="btn", n_clicks=0,
+                                title=_t("Every day of the timeline up to the day shown, as "
+                                         "the map or the slide", lang)),
                     html.Button(_t("Cancel", lang), id=ids.EXPORT_CANCEL, className="btn",
                                 n_clicks=0, disabled=True),
                 ]),

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from dashboard.data.model import CATEGORIES, Dataset
 from dashboard.export.compose import ExportMeta, compose_figure
+from dashboard.export.links import permalink_line
 from dashboard.export.spec import ExportSpec
 from dashboard.i18n import format_date
 from dashboard.i18n import gettext as _t
@@ -155,11 +156,13 @@ def _chart(data: ExportData, view: View, which: str) -> go.Figure:
 
 def build_content(data: ExportData, view: View, kind: str, *, base_url: str = "/",
                   slide_chart: str = "casualties", title: str | None = None,
-                  caption: str = "", extra_source_ids: tuple[str, ...] = ()) -> ExportContent:
+                  caption: str = "", extra_source_ids: tuple[str, ...] = (),
+                  legend_categories: set[str] | None = None) -> ExportContent:
     """The figures and words for exporting `view` as `kind` (map | casualties | daily | slide).
 
     The view's date is pinned (None means the last day) so the permalink keeps showing the
-    same day after more data arrives.
+    same day after more data arrives. The map legend lists the categories shown, or
+    `legend_categories` (a video keeps one legend for all its days).
     """
     from dashboard.figures.map import make_static_map_figure
     from dashboard.state import view_to_url
@@ -172,7 +175,7 @@ def build_content(data: ExportData, view: View, kind: str, *, base_url: str = "/
     if kind in ("map", "slide"):
         figures["map"] = trim_map_legend(
             make_static_map_figure(data.dataset, view, data.payload, lang),
-            shown_categories(data, view))
+            shown_categories(data, view) if legend_categories is None else legend_categories)
     if kind in ("casualties", "daily"):
         figures["chart"] = _chart(data, view, kind)
     elif kind == "slide":
@@ -181,7 +184,7 @@ def build_content(data: ExportData, view: View, kind: str, *, base_url: str = "/
         title=title or _t("Aleppo, {date}", lang, date=format_date(day, lang)),
         subtitle=subtitle(kind, view, day, first),
         sources=sources_line(data, view, kind, extra_source_ids),
-        permalink=view_to_url(view, base_url),
+        permalink=permalink_line(view_to_url(view, base_url), lang),
         caption=caption,
         theme=view.theme,
     )

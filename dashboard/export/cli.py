@@ -1,105 +1,32 @@
-"""`python -m dashboard export`: images of a view, and the briefing pack, from the command line.
+"""`python -m dashboard export`: images of a view, the briefing pack or deck, and the timeline
+as a video, from the command line.
 
     python -m dashboard export --date 2016-04-30 --view map --format png --out DIR
-    python -m dashboard export --briefing --out DIR
+    python -m dashboard export --briefing --out DIR                 # PNG per scene + PDF pack
+    python -m dashboard export --briefing --format pptx --out DIR   # PowerPoint deck
+    python -m dashboard export --animate --from 2016-04-22 --to 2016-05-08 --format mp4 --out DIR
 
-The page's export menu calls `export_view` / `export_briefing` too, so a file made here and one
-made in the browser come from the same code. Exit codes: 0 done, 2 request refused
-(the message names the parameter), 1 rendering failed.
+The files are made by dashboard/export/deliver.py, which the page's export menu calls too.
+The permalink printed on exports starts with PUBLIC_URL (or --base-url); without either it is
+relative ("/?date=...") and says so, never this machine's 127.0.0.1. Exit codes: 0 done,
+2 request refused (the message names the parameter), 1 rendering failed.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
-import re
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
-from dashboard.export.build import SLIDE_CHARTS, ExportData, build_content, build_scene_content
-from dashboard.export.spec import (
-    FORMATS,
-    PRESET_NAMES,
-    VIEW_KINDS,
-    ExportRequestError,
-    ExportSpec,
-    briefing_filename,
-    default_filename,
-    make_spec,
-)
-from dashboard.i18n import format_date
-from dashboard.i18n import gettext as _t
+from dashboard.export.build import SLIDE_CHARTS, ExportData
+from dashboard.export.deliver import export_briefing, export_deck, export_video, export_view
+from dashboard.export.links import check_base_url, permalink_base
+from dashboard.export.spec import FORMATS, PRESET_NAMES, VIEW_KINDS, ExportRequestError, make_spec
+from dashboard.export.video import VIDEO_FORMATS, make_video_spec
 from dashboard.view import LANGS, THEMES, WINDOWS, View
 
-# A base URL is written into every image: plain http(s) or a path, nothing that could smuggle
-# markup or whitespace into the permalink line.
-_BASE_URL_RE = re.compile(r"(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?)?/[A-Za-z0-9._~/%-]*")
-
-
-def check_base_url(base_url: str) -> str:
-    """`base_url` if it is an http(s) address or an absolute path; ExportRequestError if not."""
-    if not _BASE_URL_RE.fullmatch(base_url or ""):
-        raise ExportRequestError(
-            "base-url", f"{base_url[:80]!r} is not an http(s) address or a path such as "
-                        "https://example.org/aleppo/")
-    return base_url
-
-
-def check_day(day: dt.date | None, first: dt.date, last: dt.date) -> dt.date:
-    """The day to export (the last day when None); refused outside the timeline."""
-    day = day or last
-    if not first <= day <= last:
-        raise ExportRequestError("date", f"{day} is outside the timeline ({first} to {last})")
-    return day
-
-
-def export_view(data: ExportData, view: View, spec: ExportSpec, out_dir: Path, *,
-                base_url: str = "/", slide_chart: str = "casualties") -> Path:
-    """Render `view` as `spec` and write it (atomically) into `out_dir`; return the path."""
-    from dashboard.export.render import render, write_atomic
-
-    first, last = data.days()
-    view = dataclasses.replace(view, date=check_day(view.date, first, last))
-    content = build_content(data, view, spec.view, base_url=check_base_url(base_url),
-                            slide_chart=slide_chart)
-    image = render(content.figure(spec), spec, title=content.meta.title)
-    name = default_filename(spec, content.day, lang=view.lang, theme=view.theme)
-    return write_atomic(Path(out_dir) / name, image)
-
-
-def export_briefing(data: ExportData, out_dir: Path, *, lang: str = "en", theme: str = "light",
-                    spec: ExportSpec | None = None, base_url: str = "/",
-                    progress: Callable[[int, int], None] | None = None) -> list[Path]:
-    """One image per scene (as `spec`, a PNG slide by default) and the briefing pack PDF
-    (one page per scene, in order). Returns the paths written, the PDF last."""
-    from dashboard.export.render import merge_pdfs, render, write_atomic
-
-    spec = spec or make_spec("slide", "png")
-    pdf_spec = dataclasses.replace(spec, fmt="pdf", filename=None)
-    scenes = sorted(data.dataset.scenes, key=lambda s: int(s.get("scene", 0)))
-    if not scenes:
-        raise ExportRequestError("briefing", "the dataset has no scenes (geodata/scenes.json)")
-    written, pages = [], []
-    for i, scene in enumerate(scenes, start=1):
-        content = build_scene_content(data, scene, len(scenes), lang=lang, theme=theme,
-                                      kind=spec.view, base_url=check_base_url(base_url))
-        figure = content.figure(spec)
-        image = render(figure, spec, title=content.meta.title)
-        name = default_filename(dataclasses.replace(spec, filename=None), content.day,
-                                lang=lang, theme=theme, scene=int(scene["scene"]))
-        written.append(write_atomic(Path(out_dir) / name, image))
-        pages.append(image if spec.fmt == "pdf" else
-                     render(figure, pdf_spec, title=content.meta.title))
-        if progress is not None:
-            progress(i, len(scenes))
-    first, last = data.days()
-    title = _t("Aleppo briefing, {first} to {last}", lang, first=format_date(first, lang),
-               last=format_date(last, lang))
-    pack = merge_pdfs(pages, title=title)
-    written.append(write_atomic(Path(out_dir) / briefing_filename(lang, theme), pack))
-    return written
+DECK_FORMAT = "pptx"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -110,7 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--view", default=None,
                         help=f"one of {', '.join(VIEW_KINDS)} (default: map; slide with "
                              "--briefing)")
-    parser.add_argument("--format", default="png", help=f"one of {', '.join(FORMATS)}")
+    parser.add_argument("--format", default=None,
+                        help=f"one of {', '.join(FORMATS)} (default png); with --briefing also "
+                             f"{DECK_FORMAT}; with --animate one of {', '.join(VIDEO_FORMATS)} "
+                             "(default mp4)")
     parser.add_argument("--preset", default=None,
                         help=f"one of {', '.join(PRESET_NAMES)} (default: slide, or custom "
                              "when --width/--height are given)")
@@ -125,9 +55,20 @@ def _parser() -> argparse.ArgumentParser:
                         help="the chart beside the map on a slide")
     parser.add_argument("--name", default=None, help="file name (default: aleppo-DATE-VIEW.EXT)")
     parser.add_argument("--base-url", default=None,
-                        help="address of the app, for the permalink (default: from HOST/PORT)")
+                        help="address of the app, for the permalink (default: PUBLIC_URL; "
+                             "without it the permalink is relative and says so)")
     parser.add_argument("--briefing", action="store_true",
-                        help="export every scene and the briefing pack PDF")
+                        help="export every scene and the briefing pack PDF (or, with "
+                             "--format pptx, the PowerPoint deck)")
+    parser.add_argument("--animate", action="store_true",
+                        help="the timeline as a video, one day after another")
+    parser.add_argument("--from", dest="first", default=None,
+                        help="first day of the video, YYYY-MM-DD (default: the first day)")
+    parser.add_argument("--to", dest="last", default=None,
+                        help="last day of the video, YYYY-MM-DD (default: the last day)")
+    parser.add_argument("--fps", default=None, help="video frames per second, 1-30 (default 5)")
+    parser.add_argument("--seconds-per-day", default="1",
+                        help="how long each day stays on screen, 0.2-10 s (default 1)")
     parser.add_argument("--out", required=True, type=Path, help="folder to write into")
     return parser
 
@@ -144,31 +85,73 @@ def _load_data() -> tuple[ExportData, object]:
     return data, config
 
 
+def _refuse_mixed(args) -> None:
+    """Options that do not go together, refused before the (slower) data load."""
+    if args.briefing and args.animate:
+        raise ExportRequestError("animate", "choose --briefing or --animate, not both")
+    if (args.briefing or args.animate) and args.name:
+        raise ExportRequestError("name", "the briefing and videos name their files themselves")
+    if not args.animate:
+        for option, value in (("from", args.first), ("to", args.last), ("fps", args.fps)):
+            if value is not None:
+                raise ExportRequestError(option, f"--{option} goes with --animate")
+    if args.format == DECK_FORMAT and not args.briefing:
+        raise ExportRequestError("format", "pptx is the briefing deck: add --briefing")
+    if args.format == DECK_FORMAT and args.view not in (None, "slide"):
+        raise ExportRequestError("view", "a deck is made of slides; leave --view out")
+    if args.animate and args.date is not None:
+        raise ExportRequestError("date", "a video runs --from one day --to another")
+    if args.base_url is not None:
+        check_base_url(args.base_url)
+
+
+def _run(args) -> list[Path]:
+    from dashboard.export.render import get_session
+
+    _refuse_mixed(args)
+    deck = args.briefing and args.format == DECK_FORMAT
+    kind = args.view or ("slide" if args.briefing else "map")
+    spec = None
+    if not args.animate:
+        spec = make_spec(kind, "png" if deck else (args.format or "png"), preset=args.preset,
+                         width=args.width, height=args.height, scale=args.scale,
+                         filename=args.name)
+    data, config = _load_data()
+    base_url = args.base_url or permalink_base(config.public_url)
+    get_session(config.export_time_limit_s)
+
+    def progress(unit: str):
+        return lambda i, n: print(f"{unit} {i}/{n}", file=sys.stderr)
+
+    if args.animate:
+        video = make_video_spec(args.format or "mp4", data.days(), first=args.first,
+                                last=args.last, fps=args.fps,
+                                seconds_per_day=args.seconds_per_day, window=args.window,
+                                view=kind, preset=args.preset, width=args.width,
+                                height=args.height, scale=args.scale)
+        return [export_video(data, video, args.out, lang=args.lang, theme=args.theme,
+                             base_url=base_url, slide_chart=args.slide_chart,
+                             progress=progress("day"))]
+    if deck:
+        return [export_deck(data, args.out, lang=args.lang, theme=args.theme,
+                            base_url=base_url, progress=progress("scene"))]
+    if args.briefing:
+        return export_briefing(data, args.out, lang=args.lang, theme=args.theme, spec=spec,
+                               base_url=base_url, progress=progress("scene"))
+    view = View(date=args.date, window=args.window, lang=args.lang, theme=args.theme)
+    return [export_view(data, view, spec, args.out, base_url=base_url,
+                        slide_chart=args.slide_chart)]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the export command; return its exit code."""
     args = _parser().parse_args(argv)
-    from dashboard.export.render import ExportError, get_session
+    from dashboard.config import ConfigError
+    from dashboard.export.render import ExportError
 
     try:
-        if args.briefing and args.name:
-            raise ExportRequestError("name", "the briefing names its files itself")
-        kind = args.view or ("slide" if args.briefing else "map")
-        spec = make_spec(kind, args.format, preset=args.preset, width=args.width,
-                         height=args.height, scale=args.scale, filename=args.name)
-        if args.base_url is not None:
-            check_base_url(args.base_url)  # refuse before the (slower) data load
-        data, config = _load_data()
-        base_url = args.base_url or f"http://{config.host}:{config.port}/"
-        get_session(config.export_time_limit_s)
-        if args.briefing:
-            paths = export_briefing(
-                data, args.out, lang=args.lang, theme=args.theme, spec=spec, base_url=base_url,
-                progress=lambda i, n: print(f"scene {i}/{n}", file=sys.stderr))
-        else:
-            view = View(date=args.date, window=args.window, lang=args.lang, theme=args.theme)
-            paths = [export_view(data, view, spec, args.out, base_url=base_url,
-                                 slide_chart=args.slide_chart)]
-    except ExportRequestError as exc:
+        paths = _run(args)
+    except (ExportRequestError, ConfigError) as exc:
         print(f"export refused: {exc}", file=sys.stderr)
         return 2
     except (ExportError, OSError) as exc:

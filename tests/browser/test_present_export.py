@@ -76,3 +76,35 @@ def test_export001_image_from_the_page(dash_duo, tmp_path):
     dash_duo.wait_for_contains_text("#export-status", "width", timeout=60)
     assert "refused" in dash_duo.find_element("#export-status").text.lower()
     assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#map-graph .js-plotly-plot")
+
+
+def test_export002_timeline_video_from_the_page(dash_duo, tmp_path):
+    """The "Timeline video" button: a GIF of every day up to the one on screen, with progress
+    per day, and the buttons usable again afterwards."""
+    _open(dash_duo, tmp_path, "?date=2016-04-23")
+    dash_duo.find_element("#export-menu summary").click()
+    dash_duo.find_element("#export-preset input[value=custom]").click()
+    for field, value in (("#export-width", "480"), ("#export-height", "270")):
+        box = dash_duo.find_element(field)
+        box.clear()
+        box.send_keys(value)
+    dash_duo.find_element("#export-video-format input[value=gif]").click()
+    dash_duo.find_element("#export-video-button").click()
+    dash_duo.wait_for_contains_text("#export-status", "aleppo-2016-04-22-to-2016-04-23-map.gif",
+                                    timeout=180)
+    assert dash_duo.find_element("#export-video-button").is_enabled()
+    assert dash_duo.find_element("#export-deck-button").is_enabled()
+    assert _severe_logs(dash_duo) == []
+
+
+def test_export003_a_video_job_shows_each_day_and_can_be_cancelled(dash_duo, tmp_path):
+    _open(dash_duo, tmp_path, "?date=2016-05-08")
+    dash_duo.find_element("#export-menu summary").click()
+    dash_duo.find_element("#export-preset input[value=hd]").click()
+    dash_duo.find_element("#export-video-button").click()
+    dash_duo.wait_for_contains_text("#export-status", "Day 1 of 17", timeout=120)
+    assert not dash_duo.find_element("#export-video-button").is_enabled()
+    dash_duo.find_element("#export-cancel").click()
+    dash_duo.wait_for_element("#export-video-button:not([disabled])", timeout=30)
+    assert "Ready" not in dash_duo.find_element("#export-status").text
+    assert not dash_duo.find_element("#export-cancel").is_enabled()
