@@ -146,6 +146,9 @@ class CsvSource:
                     item = next(records, None)
                 except _READ_ERRORS as exc:
                     self.stopped = (start, _reason(exc))
+                    if lines and lines[-1] == start:  # read up to the cut: it may be partial
+                        reason = "the file is cut short in or after this record: rejected"
+                        notes.append(Problem(file, start, "row", reason, "error"))
                     break
                 if item is None:
                     break

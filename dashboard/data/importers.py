@@ -118,7 +118,7 @@ def _convert_chunks(
         yield spec.convert(raw.frame, issues, dataset)
     if source.stopped is not None:
         line, reason = source.stopped
-        log.add(Problem(file, line, None, f"reading stopped after this record: {reason}"))
+        log.add(Problem(file, line, None, f"reading stopped here: {reason}"))
 
 
 def _apply_notes(issues: ChunkIssues, raw: RawChunk) -> None:
