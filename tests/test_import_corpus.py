@@ -1,4 +1,4 @@
-"""The importer against hostile but realistic UCDP GED / ACLED files (scripts/make_import_corpus.py).
+"""The importer against hostile but realistic UCDP GED / ACLED files (the import corpus).
 
 For every file: no exception escapes (a file that cannot be read at all gives one message
 naming it), the valid rows are imported, and each bad row is reported as FILE:LINE: FIELD:
