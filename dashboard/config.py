@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +42,6 @@ class Config:
     frame_ancestors: str = "'self'"
     force_https: bool = False  # redirect to https and send HSTS (behind a TLS proxy only)
     max_request_bytes: int = 1_000_000
-    extra: Mapping[str, str] = field(default_factory=dict)
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from dashboard.config import Config, load_config
-from dashboard.data.model import Dataset, Problem
+from dashboard.data.model import Dataset, Problem, errors_of
 
 _LOCK = threading.Lock()
 _RUNTIME: Runtime | None = None
@@ -59,11 +59,6 @@ class Runtime:
         )
 
     @cached_property
-    def payload_json(self) -> str:
-        """The payload serialised once per process (it can be tens of MB for big imports)."""
-        return json.dumps(self.payload, separators=(",", ":"))
-
-    @cached_property
     def categories(self) -> frozenset[str]:
         """The incident categories present (worked out once: a big import has a million rows)."""
         return frozenset(str(c) for c in self.incidents["category"].dropna().unique())
@@ -101,7 +96,7 @@ class Runtime:
             "routes": int(len(ds.routes)),
             "sources": int(len(ds.sources)),
             "scenes": len(ds.scenes),
-            "rejected": sum(1 for p in self.problems if p.severity == "error"),
+            "rejected": len(errors_of(self.problems)),
         }
 
 
@@ -168,10 +163,3 @@ def configure(config: Config) -> None:
         if _CONFIG is not config:
             _RUNTIME = None
         _CONFIG = config
-
-
-def set_runtime(runtime: Runtime | None) -> None:
-    """Replace this process's runtime (tests)."""
-    global _RUNTIME
-    with _LOCK:
-        _RUNTIME = runtime

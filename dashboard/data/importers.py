@@ -29,7 +29,7 @@ from dashboard.data.incident_geojson import (
     read_incident_geojson,
     write_incident_geojson,
 )
-from dashboard.data.model import CRS, INCIDENT_COLUMNS, Problem
+from dashboard.data.model import CRS, INCIDENT_COLUMNS, Problem, errors_of
 
 __all__ = [
     "ImportFileError",
@@ -202,7 +202,7 @@ def load_incident_file(
 
 def _print_summary(result: ImportResult, out: Path, written: int, seconds: float) -> None:
     counts = result.counts
-    errors = [p for p in result.problems if p.severity == "error"]
+    errors = errors_of(result.problems)
     warnings = [p for p in result.problems if p.severity == "warning"]
     print(f"{result.path}: {FORMATS[result.fmt].label}, layer '{result.dataset}'")
     print(f"rows read: {counts.rows_read}")
