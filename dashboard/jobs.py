@@ -6,7 +6,7 @@
   worker`), results in Redis. If Redis cannot be reached when the app starts, the app logs it
   and falls back to the diskcache so the map still works (a dead Redis stops only exports).
 
-Bounded queue and time limit: `queue_full()` tells the web process to refuse a new export;
+Bounded queue and time limit: `refusal()` tells the web process why to refuse a new export;
 `export_slot()` wraps the export work itself (waits for a free slot, applies the time limit).
 Nothing here connects to Redis or writes a file at import time.
 """
@@ -337,11 +337,6 @@ def refusal(config: Config, manager=None) -> str | None:
         log.warning("export queue unreadable (%s): refusing new exports", exc)
         return UNAVAILABLE_MESSAGE
     return BUSY_MESSAGE if full else None
-
-
-def queue_full(config: Config, manager=None) -> bool:
-    """True when a new export should be refused (queue full, or Redis down)."""
-    return refusal(config, manager) is not None
 
 
 # --- watchdog: how long the page waits for a job ------------------------------------------

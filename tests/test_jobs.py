@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import subprocess
@@ -63,10 +64,10 @@ def test_celery_queue_length_limit(redis_url):
 
     config = load_config({"REDIS_URL": redis_url, "EXPORT_QUEUE_LENGTH": "2"})
     manager = jobs.make_background_manager(config)
-    assert not jobs.queue_full(config, manager)
+    assert jobs.refusal(config, manager) is None
     redis.Redis.from_url(redis_url).rpush(jobs.EXPORT_QUEUE, "a", "b")
     assert jobs.queue_depth(config, manager) == 2
-    assert jobs.queue_full(config, manager)
+    assert jobs.refusal(config, manager) == jobs.BUSY_MESSAGE
 
 
 def test_celery_worker_answers(celery_worker):
@@ -86,7 +87,7 @@ def test_export_slot_refuses_when_queue_full(tmp_path):
     config = load_config({"CACHE_DIR": str(tmp_path), "EXPORT_QUEUE_LENGTH": "1"})
     with jobs.export_slot(config):
         assert jobs.queue_depth(config) == 1
-        assert jobs.queue_full(config)
+        assert jobs.refusal(config) == jobs.BUSY_MESSAGE
         with pytest.raises(jobs.ServerBusy, match="Server busy"):
             with jobs.export_slot(config):
                 pass
@@ -98,15 +99,21 @@ def test_export_slot_waits_for_concurrency(tmp_path):
                           "EXPORT_CONCURRENCY": "1"})
     order: list[str] = []
     waits: list[int] = []
+    waiting = threading.Event()
+
+    def on_wait(ahead: int) -> None:
+        waits.append(ahead)
+        waiting.set()
 
     def second():
-        with jobs.export_slot(config, on_wait=waits.append):
+        with jobs.export_slot(config, on_wait=on_wait):
             order.append("second")
 
     with jobs.export_slot(config):
         thread = threading.Thread(target=second)
         thread.start()
-        time.sleep(0.6)
+        # The first export leaves only once the second is seen waiting for its slot.
+        assert waiting.wait(10), "the second export never waited"
         order.append("first")
     thread.join(10)
     assert order == ["first", "second"]
@@ -120,13 +127,13 @@ def test_dead_process_slot_is_released(tmp_path):
     folder = tmp_path / "export-slots"
     folder.mkdir()
     (folder / f"run-{dead.pid}-gone.slot").touch()
-    assert not jobs.queue_full(config)
+    assert jobs.refusal(config) is None
     assert not list(folder.glob("*.slot"))
 
 
 def test_export_time_limit(tmp_path):
-    config = load_config({"CACHE_DIR": str(tmp_path), "EXPORT_TIME_LIMIT": "5"})
-    object.__setattr__(config, "export_time_limit_s", 1)  # below the configurable minimum
+    config = load_config({"CACHE_DIR": str(tmp_path)})
+    config = dataclasses.replace(config, export_time_limit_s=1)  # below the configurable 5
     started = time.monotonic()
     with pytest.raises(jobs.ExportTimeout):
         with jobs.export_slot(config):
@@ -147,7 +154,6 @@ def test_refusal_says_busy_or_unavailable(tmp_path, free_port):
                         "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"})
     manager = CeleryManager(jobs.make_celery(down))  # as if Redis died after start
     assert jobs.refusal(down, manager) == jobs.UNAVAILABLE_MESSAGE
-    assert jobs.queue_full(down, manager)
 
 
 def test_job_age_counts_from_first_sight_across_workers(tmp_path):
