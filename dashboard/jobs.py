@@ -26,7 +26,7 @@ from pathlib import Path
 
 import psutil
 import redis
-from celery import Celery
+from celery import Celery, signals
 
 from dashboard.config import Config, load_config
 from dashboard.i18n import N_
@@ -41,9 +41,6 @@ ABANDONED_MESSAGE = N_("The export did not finish within its time limit (the exp
                        "have stopped). Try again.")
 # Past the soft limit Celery gives a task this long before killing it (task_time_limit).
 HARD_KILL_MARGIN_S = 15
-# The Celery worker imports these modules at start so the Dash app's background callbacks are
-# registered as Celery tasks there too (Dash names each task from a hash of its callback).
-WORKER_IMPORTS = ("app",)
 # Celery's default queue; with the Redis broker it is a Redis list of this name.
 EXPORT_QUEUE = "celery"
 _SLOT_POLL_S = 0.25
@@ -76,7 +73,6 @@ def celery_settings(config: Config) -> dict:
         # One task per worker process at a time, so the queue length we read is the real one.
         "worker_prefetch_multiplier": 1,
         "result_expires": 3600,
-        "imports": WORKER_IMPORTS,
         "broker_connection_retry_on_startup": True,
         "redis_socket_connect_timeout": 2,
         "broker_transport_options": {"socket_connect_timeout": 2},
@@ -109,6 +105,21 @@ def make_celery(config: Config | None = None) -> Celery:
 # `celery --app dashboard.jobs.celery_app worker` resolves this attribute (a Celery instance,
 # as CeleryManager requires); its settings come from the environment on first use.
 celery_app = make_celery()
+
+
+def _build_app_in_worker(sender: Celery, **_kwargs) -> None:
+    """A Celery worker builds the Dash app as it starts (when it imports its task modules), so
+    the app's background callbacks are registered as tasks there too (Dash names each task
+    from a hash of its callback)."""
+    from dashboard.app_factory import create_app
+
+    _worker_apps.append(create_app())
+
+
+_worker_apps: list = []  # the worker's app, kept for the life of the process
+
+
+signals.import_modules.connect(_build_app_in_worker, sender=celery_app, weak=False)
 
 
 def _celery_for(config: Config) -> Celery:
