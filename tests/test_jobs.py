@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from dash import CeleryManager, DiskcacheManager
@@ -30,7 +31,7 @@ def test_import_connects_to_nothing(tmp_path):
             "sys.exit(0 if not j.celery_app.configured else 1)")
     env = dict(os.environ, REDIS_URL="redis://127.0.0.1:9/0", CACHE_DIR=str(tmp_path / "c"))
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60,
-                   cwd=os.path.dirname(os.path.dirname(jobs.__file__)))
+                   cwd=Path(jobs.__file__).resolve().parents[2])  # the project root
     assert not (tmp_path / "c").exists()  # and wrote nothing
 
 
