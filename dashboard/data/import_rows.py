@@ -68,7 +68,8 @@ class ChunkIssues:
         self.log = log
         self.rejected = np.zeros(len(lines), dtype=bool)
         self._row_warnings: dict[int, list[str]] = {}
-        self._problems: list[Problem] = []  # logged in line order by finish()
+        # (row, problem), logged in line order by finish()
+        self._problems: list[tuple[int, Problem]] = []
 
     def _visit(self, mask, reasons):
         mask = np.asarray(mask, dtype=bool)
@@ -88,7 +89,8 @@ class ChunkIssues:
         mask = np.asarray(mask, dtype=bool) & ~self.rejected
         rows, texts = self._visit(mask, reasons)
         for row, text in zip(rows, texts, strict=True):
-            self._problems.append(Problem(self.file, int(self.lines[row]), field_name, text))
+            problem = Problem(self.file, int(self.lines[row]), field_name, text)
+            self._problems.append((int(row), problem))
         self.rejected |= mask
 
     def warn(self, mask, field_name: str, reasons: Reasons) -> None:
@@ -100,7 +102,7 @@ class ChunkIssues:
             text = text.replace(";", ",")
             self._row_warnings.setdefault(int(row), []).append(f"{field_name}: {text}")
             line = int(self.lines[row])
-            self._problems.append(Problem(self.file, line, field_name, text, "warning"))
+            self._problems.append((int(row), Problem(self.file, line, field_name, text, "warning")))
 
     def reject_repeated_ids(self, ids: pd.Series, field_name: str) -> None:
         """Reject a row whose id a kept row above it already has (the first one is kept)."""
@@ -126,8 +128,10 @@ class ChunkIssues:
 
     def finish(self, kept: pd.DataFrame) -> pd.DataFrame:
         """Count this chunk into the log and return the kept rows with a fresh index."""
-        for problem in sorted(self._problems, key=lambda p: p.line):
-            self.log.add(problem)
+        for row, problem in sorted(self._problems, key=lambda item: item[1].line):
+            # A row rejected after it was warned about (a repeated id) keeps only its rejection.
+            if problem.severity == "error" or not self.rejected[row]:
+                self.log.add(problem)
         counts = self.log.counts
         counts.rows_read += len(self.lines)
         counts.rejected += int(self.rejected.sum())
