@@ -1,22 +1,54 @@
 """Aleppo situation map. `python app.py [--host H] [--port P] [--data FILE]` runs it;
-gunicorn runs `app:server`."""
+gunicorn runs `app:server`.
+
+Importing this module builds nothing: the app (and with it the job folder and its database,
+the secret, the Redis check) is made when the server starts: by `main()`, in each gunicorn
+worker by `post_worker_init` (dashboard/gunicorn_conf.py), or else on the first request.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import threading
 
-from dashboard.app_factory import create_app
-from dashboard.config import ConfigError, load_config
+import dash
 
-app = create_app()
-server = app.server
+from dashboard.config import Config, ConfigError, load_config
+
+_APP: dash.Dash | None = None
+_LOCK = threading.Lock()
+
+
+def get_app(config: Config | None = None) -> dash.Dash:
+    """This process's app, built on the first call (for `config`, default the environment)."""
+    global _APP
+    with _LOCK:
+        if _APP is None:
+            from dashboard.app_factory import create_app
+
+            _APP = create_app(config)
+        return _APP
+
+
+class _Server:
+    """The WSGI callable gunicorn loads as `app:server`: the app's Flask server, built on
+    first use. Attributes (`test_client`, `config`, ...) are the Flask server's."""
+
+    def __call__(self, environ, start_response):
+        return get_app().server(environ, start_response)
+
+    def __getattr__(self, name: str):
+        return getattr(get_app().server, name)
+
+
+server = _Server()
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the development server (debug only when asked for)."""
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8050")))
     parser.add_argument("--data", action="append", default=[],
@@ -31,8 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    run_app = create_app(config)
-    run_app.run(host=config.host, port=config.port, debug=config.debug)
+    get_app(config).run(host=config.host, port=config.port, debug=config.debug)
     return 0
 
 

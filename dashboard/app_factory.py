@@ -9,7 +9,9 @@ import dash
 from dashboard.config import PROJECT_ROOT, Config, load_config, resolve_secret_key
 from dashboard.data.neighbourhoods import NEIGHBOURHOODS_PATH
 from dashboard.data.outlines import OUTLINES_PATH
+from dashboard.jobs import make_background_manager
 from dashboard.runtime import configure
+from dashboard.server import install as install_server
 
 # Feature modules that register callbacks. Each exposes `register(app)`: callbacks are bound
 # to the app passed in (not to dash's global registry), because tests and gunicorn build more
@@ -25,22 +27,12 @@ CALLBACK_MODULES = (
 )
 
 
-def _optional(module_name: str):
-    """Import a feature module that may not be built yet; None when it is absent."""
-    try:
-        return importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module_name:
-            return None
-        raise
-
-
 def create_app(config: Config | None = None) -> dash.Dash:
-    """Build the app for `config` (default: from the environment)."""
+    """Build the app for `config` (default: from the environment). This is where the job
+    folder and its database are made, the secret read or written and Redis checked."""
     config = config or load_config()
     configure(config)
-    jobs = _optional("dashboard.jobs")
-    manager = jobs.make_background_manager(config) if jobs else None
+    manager = make_background_manager(config)
     app = dash.Dash(
         __name__,
         title="Aleppo situation map",
@@ -57,13 +49,9 @@ def create_app(config: Config | None = None) -> dash.Dash:
 
     app.layout = app_shell
     for module_name in CALLBACK_MODULES:
-        module = _optional(module_name)
-        if module is not None:
-            module.register(app)
+        importlib.import_module(module_name).register(app)
     _serve_outlines(app)
-    server = _optional("dashboard.server")
-    if server is not None:
-        server.install(app, config)
+    install_server(app, config)
     return app
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,6 @@ class Config:
     # burnt into exports; None: the page uses the request's host, the command line a relative
     # link (see dashboard/export/links.py).
     public_url: str | None = None
-    extra: Mapping[str, str] = field(default_factory=dict)
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

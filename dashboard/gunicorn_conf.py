@@ -69,16 +69,18 @@ logconfig_dict = {
 
 
 def post_worker_init(worker) -> None:
-    """Load and validate this worker's data once, after fork and after the app is imported.
+    """Build this worker's app, then load and validate its data once, after fork.
 
     (Not post_fork: that runs before the worker imports the app, and create_app() replaces the
     runtime's configuration, which would drop a runtime loaded earlier.) A failure is logged
     and left to /readyz to report; the worker still serves /healthz.
     """
+    from app import get_app
     from dashboard.runtime import get_runtime
 
     log = logging.getLogger("dashboard.gunicorn")
     try:
+        get_app()  # the job folder, the secret, the Redis check: made here, not at import
         runtime = get_runtime()
     except Exception:  # the worker stays up so /readyz can say what is wrong
         log.exception("worker %s: data failed to load", worker.pid)

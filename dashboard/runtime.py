@@ -17,7 +17,7 @@ import geopandas as gpd
 import pandas as pd
 
 from dashboard.config import Config, load_config
-from dashboard.data.model import CURATED_FIRST_DAY, CURATED_LAST_DAY, Dataset, Problem
+from dashboard.data.model import CURATED_FIRST_DAY, CURATED_LAST_DAY, Dataset, Problem, errors_of
 
 # Incident files shipped in geodata/ as optional layers, off by default (never merged with the
 # curated incidents): UCDP GED events in Aleppo governorate, 2016 (scripts/make_ucdp_aleppo.py).
@@ -81,11 +81,6 @@ class Runtime:
         )
 
     @cached_property
-    def payload_json(self) -> str:
-        """The payload serialised once per process (it can be tens of MB for big imports)."""
-        return json.dumps(self.payload, separators=(",", ":"))
-
-    @cached_property
     def categories(self) -> frozenset[str]:
         """The incident categories present (worked out once: a big import has a million rows)."""
         return frozenset(str(c) for c in self.incidents["category"].dropna().unique())
@@ -122,7 +117,7 @@ class Runtime:
             "neighbourhoods": 0 if ds.neighbourhoods is None else int(len(ds.neighbourhoods)),
             "sources": int(len(ds.sources)),
             "scenes": len(ds.scenes),
-            "rejected": sum(1 for p in self.problems if p.severity == "error"),
+            "rejected": len(errors_of(self.problems)),
         }
 
 
@@ -203,10 +198,3 @@ def configure(config: Config) -> None:
         if _CONFIG is not config:
             _RUNTIME = None
         _CONFIG = config
-
-
-def set_runtime(runtime: Runtime | None) -> None:
-    """Replace this process's runtime (tests)."""
-    global _RUNTIME
-    with _LOCK:
-        _RUNTIME = runtime

@@ -14,9 +14,6 @@ from dash import html
 from dashboard.i18n import gettext as _t
 from dashboard.view import View
 
-# URL keys a scene sets (when the URL does not set them itself).
-SCENE_KEYS = ("date", "window", "layers", "preset", "center", "zoom", "incident")
-
 
 def find_scene(scenes: tuple[dict, ...], number: int | None) -> dict | None:
     """The scene with that number, or None."""

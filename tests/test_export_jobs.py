@@ -360,6 +360,19 @@ def _export_browsers(app_pid: int) -> list[psutil.Process]:
     return found
 
 
+def _until_rendering(browser: psutil.Process, deadline: float) -> None:
+    """Wait until the export browser has a page open (a renderer process), so a kill lands
+    while it renders rather than while it starts; return early if it exits or time is up."""
+    while time.monotonic() < deadline:
+        try:
+            children = browser.children(recursive=True)
+            if any("--type=renderer" in " ".join(child.cmdline()) for child in children):
+                return
+        except psutil.NoSuchProcess:
+            return
+        time.sleep(0.05)
+
+
 def _set_custom_size(dash_duo, width: int, height: int) -> None:
     dash_duo.find_element("#export-preset input[value=custom]").click()
     for field, value in (("#export-width", width), ("#export-height", height)):
@@ -386,7 +399,7 @@ def test_export_browser_killed_mid_render(dash_duo, tmp_path):
         if status and not status.startswith("Rendering"):
             break
         for browser in _export_browsers(os.getpid()):
-            time.sleep(1.0)  # let it load the figure and start rendering
+            _until_rendering(browser, deadline)
             try:
                 browser.kill()
                 killed += 1

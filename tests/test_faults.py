@@ -28,6 +28,15 @@ def _get(url: str, timeout: float = 10.0) -> tuple[int, dict, bytes]:
         return exc.code, dict(exc.headers), exc.read()
 
 
+def _healthy(url: str) -> bool:
+    """/healthz answered 200; False while no worker accepts yet (a worker loads its data
+    before it accepts, which takes more than one request's timeout on a busy machine)."""
+    try:
+        return _get(url)[0] == 200
+    except (TimeoutError, urllib.error.URLError, ConnectionError):
+        return False
+
+
 def _workers(master: subprocess.Popen) -> set[int]:
     return {p.pid for p in psutil.Process(master.pid).children() if p.is_running()}
 
@@ -61,7 +70,7 @@ def gunicorn(tmp_path):
     try:
         wait_for_port(port, timeout=30, process=process)
         _wait_for(lambda: len(_workers(process)) == 2, 30, "two workers")
-        _wait_for(lambda: _get(base + "/healthz")[0] == 200, 60, "/healthz")
+        _wait_for(lambda: _healthy(base + "/healthz"), 60, "/healthz")
     except (AssertionError, RuntimeError, TimeoutError) as exc:
         stop_process(process)
         pytest.fail(f"gunicorn did not start: {exc}\n{log_path.read_text()[-3000:]}")

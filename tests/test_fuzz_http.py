@@ -9,11 +9,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dashboard.state import SCHEMA, encoded_defaults
+
 FUZZ = settings(max_examples=1000, deadline=None, derandomize=False,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
-VIEW_KEYS = ["d", "day", "t", "lang", "theme", "layers", "basemap", "sel", "win", "v",
-             "lat", "lon", "z", "scene", "mode", "data"]
+# The URL keys come from the codec itself, so a key added or renamed there is fuzzed too.
+VIEW_KEYS = [key.name for key in SCHEMA]
+# Values near valid ones: what the codec writes for the defaults, then cut or extended.
+NEAR_VALID = st.sampled_from([v for v in encoded_defaults().values() if v]).flatmap(
+    lambda v: st.sampled_from([v, v[:-1], v + ",", v + "x", "-" + v, v * 40]))
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
@@ -76,7 +81,7 @@ def _assert_safe(response):
 @given(
     query=st.one_of(
         st.dictionaries(st.sampled_from(VIEW_KEYS) | st.text(max_size=6),
-                        st.text(max_size=30), max_size=6).map(urlencode),
+                        NEAR_VALID | st.text(max_size=30), max_size=6).map(urlencode),
         st.text(max_size=80).map(lambda t: quote(t, safe="=&;,:/")),
     )
 )

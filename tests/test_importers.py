@@ -201,7 +201,7 @@ def test_acled_mapping(tmp_path):
         ("name,lat,lon\nx,1,2\n", "unknown format: expected UCDP GED columns (id, date_start"),
         ("", "empty file"),
         ("\n\n", "empty file"),
-        (b"id,x\n1,2\n3,caf\xe9\n", "bad encoding, not UTF-8 (line 3"),
+        ("id,x\n1,2\n".encode("utf-16-le"), "UTF-16 without a byte-order mark"),
     ],
 )  # fmt: skip
 def test_file_level_errors_exit_2(tmp_path, capsys, content, message):
@@ -212,12 +212,15 @@ def test_file_level_errors_exit_2(tmp_path, capsys, content, message):
     assert not out.exists()
 
 
-def test_bad_encoding_after_first_chunk_leaves_no_output(tmp_path, capsys):
+def test_bytes_not_utf8_after_first_chunk_are_read_as_windows_1252(tmp_path, capsys):
     body = [UCDP_HEADER] + [ucdp_row(i) for i in range(3000)]
-    src = write(tmp_path, "g.csv", ("\n".join(body) + "\n").encode() + b"9,caf\xe9\n")
+    latin = ucdp_row(99999, description="Alep caf\xe9").encode("cp1252")
+    src = write(tmp_path, "g.csv", ("\n".join(body) + "\n").encode() + latin + b"\n")
     out = tmp_path / "o.geojson"
-    code, _, stderr = run(capsys, src, "--out", out)
-    assert code == 2 and "line 3002" in stderr and not out.exists()
+    code, stdout, _ = run(capsys, src, "--out", out)
+    assert code == 0 and "imported: 3001" in stdout
+    assert "g.csv:3002: where_description: not UTF-8 (byte 0xe9)" in stdout
+    assert features(out)[-1]["properties"]["place_en"].startswith("Alep café")
 
 
 def test_directory_and_missing_file_exit_2(tmp_path, capsys):

@@ -17,7 +17,7 @@ from shapely.geometry import LineString, Point
 
 from dashboard.data.derive import derive_zones, zones_geojson_text
 from dashboard.data.load import DATA_FILES, load_dataset, load_tables, normalise_incidents
-from dashboard.data.model import CRS, INCIDENT_COLUMNS
+from dashboard.data.model import CRS, INCIDENT_COLUMNS, errors_of
 
 SOURCES = "\n".join([
     "source_id,publisher,title,date,language,url,via,reliability,licence",
@@ -177,7 +177,7 @@ def test_missing_file_is_reported_and_the_rest_loads(geodata):
 
 def test_missing_folder_gives_empty_frames_with_columns(tmp_path):
     data = load_dataset(tmp_path / "nowhere")
-    assert len(data.errors) == len(DATA_FILES)
+    assert len(errors_of(data.problems)) == len(DATA_FILES)
     assert list(data.incidents.columns) == [*INCIDENT_COLUMNS, "geometry"]
     assert data.zones.empty and data.scenes == ()
 
@@ -193,7 +193,7 @@ def test_missing_folder_gives_empty_frames_with_columns(tmp_path):
 def test_bad_bytes_never_raise(geodata, content, expected):
     (geodata / "incidents.csv").write_bytes(content)
     data = load_dataset(geodata)
-    assert str(data.errors[0]).startswith(expected)
+    assert str(errors_of(data.problems)[0]).startswith(expected)
     assert data.incidents.empty
 
 
@@ -201,7 +201,7 @@ def test_directory_and_truncated_json(geodata):
     (geodata / "control.csv").unlink()
     (geodata / "control.csv").mkdir()
     (geodata / "scenes.json").write_text('[\n {"scene": 1,\n', encoding="utf-8")
-    messages = [str(p) for p in load_dataset(geodata).errors]
+    messages = [str(p) for p in errors_of(load_dataset(geodata).problems)]
     assert "control.csv:: -: is a directory, expected a file" in messages
     assert any(m.startswith("scenes.json:3: -: invalid JSON") for m in messages)
 
@@ -213,7 +213,8 @@ def test_bad_record_is_left_out_and_others_load(geodata):
     data = load_dataset(geodata)
     assert list(data.incidents["id"]) == ["E01"]
     # E01 spans lines 2-3 (a quoted multi-line description)
-    assert [(p.file, p.line, p.field) for p in data.errors] == [("incidents.csv", 4, "category")]
+    errors = errors_of(data.problems)
+    assert [(p.file, p.line, p.field) for p in errors] == [("incidents.csv", 4, "category")]
 
 
 def test_normalise_incidents_fills_and_coerces():

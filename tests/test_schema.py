@@ -165,9 +165,21 @@ def test_wrong_field_count_and_unterminated_quote(tmp_path):
     table = read_table(FILE_SPECS["control.csv"], tmp_path / "control.csv", "control.csv")
     assert [(p.line, p.reason.split(";")[0]) for p in table.problems] == [
         (4, "has 2 fields, the header has 7"),
-        (5, "not valid CSV: unexpected end of data"),
+        (5, "not valid CSV: a quoted field opened here is never closed (the file ends at line "
+            "5, cut short?): record rejected"),
     ]
     assert len(table.frame) == 2
+
+
+def test_a_field_over_the_csv_limit_is_cut_and_the_rest_of_the_file_read(tmp_path):
+    rows = [{**base_row("sources.csv"), "source_id": f"s{n}",
+             "title": "x" * 200_000 if n == 1 else "t"} for n in range(3)]
+    path = write_csv(tmp_path / "sources.csv", rows)
+    table = read_table(FILE_SPECS["sources.csv"], path, "sources.csv")
+    assert [(p.line, p.field, p.severity) for p in table.problems] == [(3, "title", "warning")]
+    assert "200,000 characters, over the CSV field limit" in table.problems[0].reason
+    assert list(table.frame.index) == [2, 3, 4]
+    assert len(table.frame.loc[3, "title"]) == 131_072
 
 
 def test_missing_column_skips_file_and_unknown_column_warns(tmp_path):

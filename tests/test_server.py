@@ -11,6 +11,7 @@ import shutil
 import pytest
 from dash import Input, Output
 
+from dashboard import __version__
 from dashboard import server as serving
 from dashboard.config import DEFAULT_GEODATA
 
@@ -40,7 +41,7 @@ def client(make_serving_app):
 def test_healthz_is_alive_with_version(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "version": serving.__version__}
+    assert response.get_json() == {"status": "ok", "version": __version__}
 
 
 def test_readyz_ready_with_shipped_data(client):
@@ -286,9 +287,9 @@ def test_page_runs_under_csp_in_chromium(dash_duo, tmp_path):
 def test_responses_are_compressed_when_accepted_and_not_too_big(monkeypatch):
     import brotli
 
-    from dashboard import server as server_module
     from dashboard.app_factory import create_app
     from dashboard.config import load_config
+    from dashboard.server import compression
 
     client = create_app(load_config({})).server.test_client()
     plain = client.get("/geodata/outlines.geojson")
@@ -299,6 +300,6 @@ def test_responses_are_compressed_when_accepted_and_not_too_big(monkeypatch):
     assert len(packed.data) < len(plain.data) / 2
     assert brotli.decompress(packed.data) == plain.data
     # Past the size limit (a big import's layout) the response goes as it is.
-    monkeypatch.setattr(server_module, "MAX_COMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(compression, "MAX_COMPRESSED_BYTES", 1000)
     big = client.get("/geodata/outlines.geojson", headers={"Accept-Encoding": "gzip, br"})
     assert big.headers.get("Content-Encoding") is None and big.data == plain.data

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from dashboard.data.load import load_dataset
+from dashboard.data.model import errors_of
 from dashboard.data.validate import main
 
 
@@ -23,7 +24,7 @@ def test_shipped_geodata_loads_fast_and_complete():
         data = load_dataset()
         timings.append(time.perf_counter() - start)
     elapsed = min(timings)
-    assert data.errors == ()
+    assert errors_of(data.problems) == ()
     assert len(data.incidents) >= 40 and data.incidents["id"].is_unique
     assert len(data.zones) and len(data.routes) and len(data.scenes)
     assert elapsed < 1.0, f"load_dataset took {elapsed:.2f} s"

@@ -14,14 +14,7 @@ from dashboard.components.table import COLUMNS, MAX_TABLE_ROWS, table_rows
 from dashboard.filters import filter_incidents
 from dashboard.i18n import gettext as _t
 from dashboard.runtime import get_runtime
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value: object) -> str:
-    """Text a spreadsheet will not run as a formula (a leading quote disarms it)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+from dashboard.safety import neutralise_csv_cell
 
 
 def rows_to_csv(rows: list[dict]) -> str:
@@ -30,7 +23,7 @@ def rows_to_csv(rows: list[dict]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([neutralise_cell(row.get(c, "")) for c in COLUMNS])
+        writer.writerow([neutralise_csv_cell(row.get(c, "")) for c in COLUMNS])
     return out.getvalue()
 
 

@@ -6,13 +6,13 @@ Every reader returns what it could read plus a list of `Problem`s; none raises f
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dashboard.data._records import read_records
 from dashboard.data.model import Problem
 
 
@@ -62,26 +62,28 @@ def read_csv_text(path: Path, label: str) -> tuple[CsvText | None, list[Problem]
     """Read a CSV file into header + records, each with the line number it starts on.
 
     Read with the csv module (not pandas) so a quoted field spanning several lines still gives
-    the record's true starting line. Blank lines are skipped. Reading stops at the first
-    malformed quote, keeping the records before it.
+    the record's true starting line. Blank lines are skipped. A record the csv module cannot
+    read (a quote never closed) is reported and left out; a field over its size limit is cut
+    with a warning (see `_records`); the records around them are kept.
     """
     text, problems = read_text(path, label)
     if text is None:
         return None, problems
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     table: CsvText | None = None
-    start = 1
-    try:
-        for record in reader:
-            if record and any(cell.strip() for cell in record):
-                if table is None:
-                    table = CsvText(header=record)
-                else:
-                    table.rows.append(record)
-                    table.lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        problems.append(Problem(label, start, None, f"not valid CSV: {exc}"))
+    for start, record, notes in read_records(io.StringIO(text, newline="")):
+        for note in notes:
+            header = table.header if table else []
+            column = note.column if note.column is not None else len(header)
+            name = header[column] if column < len(header) else None
+            reason = f"not valid CSV: {note.reason}" if note.severity == "error" else note.reason
+            problems.append(Problem(label, start, name, reason, note.severity))
+        if any(note.severity == "error" for note in notes):
+            continue
+        if table is None:
+            table = CsvText(header=record)
+        else:
+            table.rows.append(record)
+            table.lines.append(start)
     if table is None:
         problems.append(Problem(label, 1, None, "no header row"))
     return table, problems

@@ -20,7 +20,7 @@ import shapely
 
 from dashboard.config import DEFAULT_GEODATA
 from dashboard.data.load import load_tables
-from dashboard.data.model import CRS
+from dashboard.data.model import CRS, errors_of
 
 METRIC_CRS = "EPSG:32637"  # UTM zone 37N: Aleppo, Damascus and Latakia lie in or next to it
 DECIMALS = 5  # about 1 m: far finer than the approximation itself
@@ -114,4 +114,4 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{target}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
         return 1
     print(f"wrote {target} ({len(zones)} zones)")
-    return 1 if any(p.severity == "error" for p in problems) else 0
+    return 1 if errors_of(problems) else 0

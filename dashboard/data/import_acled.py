@@ -133,6 +133,7 @@ def convert_acled_chunk(raw: pd.DataFrame, issues: ChunkIssues, dataset: str) ->
     title_en = label.where(place.isna(), label + " in " + place)
     title_fr = label_fr.where(place.isna(), label_fr + " à " + place)
     attributed = category.isin(ATTRIBUTED) & raw["actor1"].notna()
+    issues.reject_repeated_ids(uid, "event_id_cnty")
     columns = {
         "id": "acled-" + uid,
         "dataset": dataset,

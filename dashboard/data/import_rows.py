@@ -18,6 +18,9 @@ DATE_COLUMNS = tuple(c for c, t in INCIDENT_COLUMNS.items() if t.startswith("dat
 # A date, optionally followed by a time (UCDP CSV releases write `2016-04-22 00:00:00.000`).
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+# The largest count kept: every whole number up to it is exact in float64 and in the
+# browser's numbers. A larger one (10^20, 1e400) would be changed by storing it.
+MAX_COUNT = 2**53 - 1
 
 
 @dataclass
@@ -41,6 +44,8 @@ class ProblemLog:
     keep_errors: int = 100_000
     keep_warnings: int = 10_000
     _kept: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0})
+    # Line where each kept event id first appeared: duplicates are found across chunks.
+    first_lines: dict[str, int] = field(default_factory=dict)
 
     def add(self, problem: Problem) -> None:
         """Record a problem if under the limit for its severity."""
@@ -63,7 +68,8 @@ class ChunkIssues:
         self.log = log
         self.rejected = np.zeros(len(lines), dtype=bool)
         self._row_warnings: dict[int, list[str]] = {}
-        self._problems: list[Problem] = []  # logged in line order by finish()
+        # (row, problem), logged in line order by finish()
+        self._problems: list[tuple[int, Problem]] = []
 
     def _visit(self, mask, reasons):
         mask = np.asarray(mask, dtype=bool)
@@ -83,7 +89,8 @@ class ChunkIssues:
         mask = np.asarray(mask, dtype=bool) & ~self.rejected
         rows, texts = self._visit(mask, reasons)
         for row, text in zip(rows, texts, strict=True):
-            self._problems.append(Problem(self.file, int(self.lines[row]), field_name, text))
+            problem = Problem(self.file, int(self.lines[row]), field_name, text)
+            self._problems.append((int(row), problem))
         self.rejected |= mask
 
     def warn(self, mask, field_name: str, reasons: Reasons) -> None:
@@ -95,7 +102,21 @@ class ChunkIssues:
             text = text.replace(";", ",")
             self._row_warnings.setdefault(int(row), []).append(f"{field_name}: {text}")
             line = int(self.lines[row])
-            self._problems.append(Problem(self.file, line, field_name, text, "warning"))
+            self._problems.append((int(row), Problem(self.file, line, field_name, text, "warning")))
+
+    def reject_repeated_ids(self, ids: pd.Series, field_name: str) -> None:
+        """Reject a row whose id a kept row above it already has (the first one is kept)."""
+        first = self.log.first_lines
+        values = ids.to_numpy(dtype=object)
+        mask = np.zeros(len(values), dtype=bool)
+        reasons = [""] * len(values)
+        for row in np.flatnonzero(~self.rejected):
+            line = int(self.lines[row])
+            seen = first.setdefault(values[row], line)
+            if seen != line:
+                mask[row] = True
+                reasons[row] = f"duplicate id '{values[row]}' (first on line {seen}): rejected"
+        self.reject(mask, field_name, pd.Series(reasons))
 
     def warnings_column(self) -> pd.Series:
         """The `warnings` column: ';'-joined messages of kept rows, NA where none."""
@@ -107,8 +128,10 @@ class ChunkIssues:
 
     def finish(self, kept: pd.DataFrame) -> pd.DataFrame:
         """Count this chunk into the log and return the kept rows with a fresh index."""
-        for problem in sorted(self._problems, key=lambda p: p.line):
-            self.log.add(problem)
+        for row, problem in sorted(self._problems, key=lambda item: item[1].line):
+            # A row rejected after it was warned about (a repeated id) keeps only its rejection.
+            if problem.severity == "error" or not self.rejected[row]:
+                self.log.add(problem)
         counts = self.log.counts
         counts.rows_read += len(self.lines)
         counts.rejected += int(self.rejected.sum())
@@ -116,7 +139,8 @@ class ChunkIssues:
         kept_rows = [r for r in self._row_warnings if not self.rejected[r]]
         counts.rows_with_warnings += len(kept_rows)
         counts.warnings += sum(len(self._row_warnings[r]) for r in kept_rows)
-        counts.killed_best_total += int(kept["killed_best"].sum(skipna=True))
+        # Python ints: many counts near MAX_COUNT would wrap around in an int64 sum.
+        counts.killed_best_total += sum(map(int, kept["killed_best"].dropna()))
         return kept.reset_index(drop=True)
 
 
@@ -159,9 +183,15 @@ def parse_coordinates(issues: ChunkIssues, raw: pd.Series, name: str, limit: flo
 
 
 def parse_counts(issues: ChunkIssues, raw: pd.Series, name: str) -> pd.Series:
-    """Parse a whole-number column (deaths); text or fractions warn and become NA."""
+    """Parse a whole-number column (deaths); text or fractions warn and become NA; a number
+    too large to keep exactly (over MAX_COUNT) rejects the row."""
     number = to_float(raw)
-    whole = np.isfinite(number) & (number % 1 == 0)
+    issues.reject(
+        number.abs() > MAX_COUNT,
+        name,
+        lambda: quoted(raw) + f" is too large to store exactly (over {MAX_COUNT:,}): rejected",
+    )
+    whole = np.isfinite(number) & (number % 1 == 0) & (number.abs() <= MAX_COUNT)
     issues.warn(
         raw.notna() & ~whole, name, lambda: "not a whole number: " + quoted(raw) + ", left empty"
     )

@@ -144,6 +144,7 @@ def convert_ucdp_chunk(raw: pd.DataFrame, issues: ChunkIssues, dataset: str) -> 
     title_en, title_fr = _titles(raw, uid)
     place = join_nonempty([raw["where_description"], raw["adm_1"]], ", ")
     one_sided = (violence == 3).fillna(False)
+    issues.reject_repeated_ids(uid, "id")
     columns = {
         "id": "ucdp-" + uid,
         "dataset": dataset,

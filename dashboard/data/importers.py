@@ -29,7 +29,7 @@ from dashboard.data.incident_geojson import (
     read_incident_geojson,
     write_incident_geojson,
 )
-from dashboard.data.model import CRS, INCIDENT_COLUMNS, Problem
+from dashboard.data.model import CRS, INCIDENT_COLUMNS, Problem, errors_of
 
 __all__ = [
     "ImportFileError",
@@ -112,22 +112,23 @@ class ImportResult:
 def _convert_chunks(
     source: CsvSource, spec: _Format, file: str, dataset: str, log: ProblemLog, chunk_rows: int
 ) -> Iterator[pd.DataFrame]:
-    width = len(source.header)
     for raw in source.chunks(spec.columns, chunk_rows):
         issues = ChunkIssues(file, raw.lines, log)
-        _warn_ragged(issues, raw, width)
+        _apply_notes(issues, raw)
         yield spec.convert(raw.frame, issues, dataset)
+    if source.stopped is not None:
+        line, reason = source.stopped
+        log.add(Problem(file, line, None, f"reading stopped here: {reason}"))
 
 
-def _warn_ragged(issues: ChunkIssues, raw: RawChunk, width: int) -> None:
-    if not raw.ragged:
-        return
-    counts = dict(raw.ragged)
-    mask = np.isin(raw.lines, list(counts))
-    reasons = pd.Series(
-        [f"{counts.get(int(line))} fields but the header has {width}" for line in raw.lines]
-    )
-    issues.warn(mask, "row", reasons)
+def _apply_notes(issues: ChunkIssues, raw: RawChunk) -> None:
+    """Reject or flag the records the reader found wrong (errors first, so a rejected
+    record collects no warnings)."""
+    for severity in ("error", "warning"):
+        for note in raw.notes:
+            if note.severity == severity:
+                act = issues.reject if severity == "error" else issues.warn
+                act(raw.lines == note.line, note.field or "row", note.reason)
 
 
 def import_file(
@@ -135,16 +136,17 @@ def import_file(
 ) -> ImportResult:
     """Open a UCDP GED or ACLED CSV and return its import, streamed in chunks.
 
-    Raises ImportFileError at once if the file is missing, a directory, empty, of unknown
-    format or lacking required columns; a bad encoding further in is raised while iterating.
+    Raises ImportFileError (naming the file) at once if the file is missing, a directory,
+    empty, of unknown format or lacking required columns. Whatever is wrong further in is a
+    problem of its record (see `import_csv`), never an exception.
     """
     path = Path(path)
     source = CsvSource(path)
     try:
         fmt = detect_format(source.header, fmt)
-    except ImportFileError:
+    except ImportFileError as exc:
         source.close()
-        raise
+        raise ImportFileError(f"{path}: {exc}") from None
     dataset = dataset or layer_slug(path)
     log = ProblemLog()
     chunks = _convert_chunks(source, FORMATS[fmt], str(path), dataset, log, chunk_rows)
@@ -200,7 +202,7 @@ def load_incident_file(
 
 def _print_summary(result: ImportResult, out: Path, written: int, seconds: float) -> None:
     counts = result.counts
-    errors = [p for p in result.problems if p.severity == "error"]
+    errors = errors_of(result.problems)
     warnings = [p for p in result.problems if p.severity == "warning"]
     print(f"{result.path}: {FORMATS[result.fmt].label}, layer '{result.dataset}'")
     print(f"rows read: {counts.rows_read}")
@@ -225,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard import", description="Import a UCDP GED or ACLED CSV as GeoJSON."
     )
-    parser.add_argument("file", help="UCDP GED or ACLED CSV (UTF-8)")
+    parser.add_argument("file", help="UCDP GED or ACLED CSV (UTF-8 or UTF-16, may be .gz)")
     parser.add_argument("--out", required=True, help="GeoJSON file to write")
     parser.add_argument("--format", choices=("auto", "ucdp", "acled"), default="auto")
     parser.add_argument("--strict", action="store_true", help="exit 1 if any row is rejected")

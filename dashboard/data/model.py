@@ -7,6 +7,7 @@ order, with `geometry` Points in EPSG:4326 (None for unmapped incidents, whose l
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -127,7 +128,7 @@ class Dataset:
     # Aleppo's neighbourhood polygons (dashboard/data/neighbourhoods.py); empty when none.
     neighbourhoods: gpd.GeoDataFrame | None = None
 
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        """Problems that made a record be left out."""
-        return tuple(p for p in self.problems if p.severity == "error")
+
+def errors_of(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """The problems that made a record be left out (severity "error"), in their order."""
+    return tuple(p for p in problems if p.severity == "error")

@@ -33,7 +33,7 @@ from dashboard.data._checks import (
     row_check,
 )
 from dashboard.data._parse import KIND_DTYPES, failures_to_problems, parse_cells
-from dashboard.data.model import CATEGORIES, SIDES, Problem
+from dashboard.data.model import CATEGORIES, SIDES, Problem, errors_of
 
 PLACE_KINDS = ("neighbourhood", "city", "town", "region", "building", "venue")
 RELIABILITIES = ("normal", "low")
@@ -308,5 +308,5 @@ def validate_records(
             # A cell that didn't parse is NA now; don't also call it "required, but empty".
             if (problem.line, problem.field) not in reported:
                 problems.append(problem)
-    rejected = {p.line for p in problems if p.severity == "error" and p.line is not None}
+    rejected = {p.line for p in errors_of(problems) if p.line is not None}
     return typed[~typed.index.isin(rejected)], problems

@@ -17,7 +17,7 @@ from dashboard.data._io import read_json
 from dashboard.data._tables import Table, read_table
 from dashboard.data.load import load_tables
 from dashboard.data.manifest import MANIFEST, check_manifest
-from dashboard.data.model import Problem
+from dashboard.data.model import Problem, errors_of
 from dashboard.data.neighbourhoods import NEIGHBOURHOODS_FILE, load_neighbourhoods
 from dashboard.data.outlines import OUTLINES_FILE, load_outlines
 from dashboard.data.schema import FILE_SPECS
@@ -40,7 +40,7 @@ class Report:
     @property
     def errors(self) -> int:
         """How many problems left a record (or file) out."""
-        return sum(1 for p in self.problems if p.severity == "error")
+        return len(errors_of(self.problems))
 
 
 def _shown(path: Path) -> str:

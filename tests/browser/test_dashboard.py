@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from urllib.parse import parse_qs, urlparse
@@ -14,6 +15,7 @@ from selenium.webdriver.common.keys import Keys
 
 from dashboard.app_factory import create_app
 from dashboard.config import DEFAULT_GEODATA, load_config
+from dashboard.i18n import format_date
 from dashboard.runtime import get_runtime
 
 pytestmark = pytest.mark.browser
@@ -47,8 +49,9 @@ def _open(dash_duo, tmp_path, query="", geodata=DEFAULT_GEODATA):
 
 
 def _wait_points(dash_duo, predicate=lambda n: n > 0, timeout=15):
-    dash_duo.wait_for_text_to_equal("#timeline-date", dash_duo.find_element("#timeline-date").text)
     import time
+
+    _until(lambda: _label_shows_url_date(dash_duo), timeout)
 
     deadline = time.time() + timeout
     n = dash_duo.driver.execute_script(N_POINTS)
@@ -57,6 +60,19 @@ def _wait_points(dash_duo, predicate=lambda n: n > 0, timeout=15):
         n = dash_duo.driver.execute_script(N_POINTS)
     assert predicate(n), f"incident points: {n}"
     return n
+
+
+def _label_shows_url_date(dash_duo) -> bool:
+    """The date label agrees with the URL's date (in the URL's language): the page has applied
+    the view it is asked for. Without a valid date in the URL, any shown date will do."""
+    query = _query(dash_duo)
+    label = dash_duo.find_element("#timeline-date").text
+    try:
+        day = dt.date.fromisoformat(query.get("date", ""))
+    except ValueError:
+        return label.strip() != ""
+    lang = query.get("lang", "en")
+    return label == format_date(day, lang if lang in ("en", "fr") else "en", "long")
 
 
 def _until(predicate, timeout=10.0):
