@@ -36,28 +36,32 @@ class RecordNote:
 
 
 class _Lines:
-    """Numbered physical lines; remembers the current record's lines and undecodable bytes."""
+    """Numbered physical lines; `taken` holds the lines read since `forget()` was last called
+    (the current record's). A generator feeds the csv module: cheaper than a __next__ call."""
 
     def __init__(self, lines: Iterable[str]) -> None:
-        self._lines = iter(lines)
-        self.number = 0
         self.taken: list[str] = []
-        self.escaped = False
+        self._before = 0
+        self.iterator = self._read(iter(lines))
 
-    def __iter__(self) -> _Lines:
-        return self
+    def _read(self, lines: Iterator[str]) -> Iterator[str]:
+        keep = self.taken.append
+        for line in lines:
+            keep(line)
+            yield line
 
-    def __next__(self) -> str:
-        line = next(self._lines)
-        self.number += 1
-        self.taken.append(line)
-        if not line.isascii() and _ESCAPED_BYTE.search(line):
-            self.escaped = True
-        return line
+    @property
+    def number(self) -> int:
+        """The number of the last line read (0 before the first)."""
+        return self._before + len(self.taken)
 
-    def start_record(self) -> None:
-        self.taken = []
-        self.escaped = False
+    def forget(self) -> None:
+        self._before += len(self.taken)
+        self.taken.clear()
+
+
+def _has_escaped_bytes(lines: list[str]) -> bool:
+    return any(not line.isascii() and _ESCAPED_BYTE.search(line) for line in lines)
 
 
 class _Splitter:
@@ -127,17 +131,16 @@ class _Splitter:
 def _recover(lines: _Lines, start: int, limit: int) -> tuple[list[str], list[RecordNote]]:
     """Re-read the record the csv module refused, from its first line, by hand."""
     splitter = _Splitter(limit)
-    pending = lines.taken
-    lines.taken = []  # the lines are parsed as they come; don't keep them twice
     done = False
-    for line in pending:
+    for line in lines.taken:
         done = splitter.feed(line)
+    lines.forget()  # the lines are parsed as they come; don't keep them twice
     while not done:
         try:
-            line = next(lines)
+            line = next(lines.iterator)
         except StopIteration:
             break
-        lines.taken = []
+        lines.forget()
         done = splitter.feed(line)
     notes = []
     if not done and not splitter.finish():
@@ -193,10 +196,10 @@ def read_records(lines: Iterable[str]) -> Iterator[tuple[int, list[str], list[Re
     Never raises csv.Error; errors from `lines` itself (I/O, decoding) propagate.
     """
     source = _Lines(lines)
-    reader = csv.reader(source)
+    reader = csv.reader(source.iterator)
     while True:
         start = source.number + 1
-        source.start_record()
+        source.forget()
         notes: list[RecordNote] = []
         try:
             record = next(reader)
@@ -205,12 +208,14 @@ def read_records(lines: Iterable[str]) -> Iterator[tuple[int, list[str], list[Re
         except csv.Error:
             # Over the field limit, usually; the module's reader starts afresh on the next line.
             record, notes = _recover(source, start, csv.field_size_limit())
+            escaped = _has_escaped_bytes(record)
         else:
             if len(record) <= 1 and not (record and record[0].strip()):
                 continue  # a blank line
             if _ends_inside_quotes(source.taken):
                 notes.append(_unclosed(start, source.number))
-        if source.escaped:
+            escaped = _has_escaped_bytes(source.taken)
+        if escaped:
             record, more = _redecode(record, start)
             notes.extend(more)
         yield start, record, notes

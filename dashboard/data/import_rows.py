@@ -67,6 +67,7 @@ class ChunkIssues:
         self.lines = lines
         self.log = log
         self.rejected = np.zeros(len(lines), dtype=bool)
+        self._repeated = np.zeros(len(lines), dtype=bool)
         self._row_warnings: dict[int, list[str]] = {}
         # (row, problem), logged in line order by finish()
         self._problems: list[tuple[int, Problem]] = []
@@ -117,6 +118,7 @@ class ChunkIssues:
                 mask[row] = True
                 reasons[row] = f"duplicate id '{values[row]}' (first on line {seen}): rejected"
         self.reject(mask, field_name, pd.Series(reasons))
+        self._repeated |= mask
 
     def warnings_column(self) -> pd.Series:
         """The `warnings` column: ';'-joined messages of kept rows, NA where none."""
@@ -129,8 +131,8 @@ class ChunkIssues:
     def finish(self, kept: pd.DataFrame) -> pd.DataFrame:
         """Count this chunk into the log and return the kept rows with a fresh index."""
         for row, problem in sorted(self._problems, key=lambda item: item[1].line):
-            # A row rejected after it was warned about (a repeated id) keeps only its rejection.
-            if problem.severity == "error" or not self.rejected[row]:
+            # A repeated record is reported once, as repeated (its warnings are the first's).
+            if problem.severity == "error" or not self._repeated[row]:
                 self.log.add(problem)
         counts = self.log.counts
         counts.rows_read += len(self.lines)
