@@ -329,7 +329,8 @@ def test_corrupted_geodata_page_notice_and_readyz(make_serving_app, tmp_path):
     ready = client.get("/readyz").get_json()
     assert ready["status"] == "ready"
     assert any(line.startswith("incidents.csv:2:") for line in ready["rejected"]), ready
-    assert ready["data"]["counts"]["incidents"] == len(rows) - 2  # every other record
+    # Curated incidents only (the bundled UCDP layer is counted in "incidents" too).
+    assert ready["data"]["counts"]["curated_incidents"] == len(rows) - 2  # every other record
     props: dict = {}
     _walk(client.get("/_dash-layout").get_json(), props)
     dep = next(d for d in client.get("/_dash-dependencies").get_json()
