@@ -11,12 +11,13 @@ from dash import Input, Output, html
 
 from dashboard import ids
 from dashboard.components.details import render_details
+from dashboard.components.scene import scene_caption
 from dashboard.data.model import CATEGORIES
 from dashboard.filters import clamp_date
 from dashboard.i18n import gettext as _t
 from dashboard.layout import build_page, page_stores
 from dashboard.runtime import Runtime, get_runtime
-from dashboard.scenes import apply_scene, find_scene, scene_caption
+from dashboard.scenes import apply_scene, find_scene
 from dashboard.state import decode_view, encoded_defaults, ordered_layers
 from dashboard.view import View
 
