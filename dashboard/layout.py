@@ -82,8 +82,10 @@ def build_page(
     notices: list[str],
     details: list | None = None,
     caption: list | None = None,
+    inset: html.Div | None = None,
 ) -> list:
-    """The page body for a view, with any URL notices shown on top."""
+    """The page body for a view, with any URL notices shown on top (and a scene's caption
+    and inset map, components/scene.py)."""
     lang = view.lang
     cumulative, daily, histogram = chart_figures(runtime, view)
     base_map, legend = page_map(runtime, view)
@@ -129,6 +131,7 @@ def build_page(
                         dcc.Graph(id=ids.MAP_GRAPH, figure=base_map,
                                   config=graph_config("map", view, runtime),
                                   className="map-graph"),
+                        *([inset] if inset is not None else []),
                         make_map_legend(legend, lang),
                         make_timeline(view, runtime.days, histogram),
                     ],

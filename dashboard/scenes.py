@@ -100,7 +100,7 @@ def scene_focus(scene: dict, incidents: pd.DataFrame) -> list[tuple[float, float
     return points or [scene_centre(scene)]
 
 
-INSET_SPAN_PX = 200  # the inset's places spread over about this many pixels
+INSET_SPAN_PX = 100  # the inset's places spread over about this many pixels (box ~300 px)
 
 
 def inset_view(scene: dict, places: pd.DataFrame, lang: str) -> Inset | None:
