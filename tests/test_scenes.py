@@ -86,3 +86,14 @@ def test_shipped_scene_7_splits_the_four_towns(dataset):
     inset = inset_view(scene, dataset.places, "en")
     assert inset.zoom >= 10.5 and inset.label == "Madaya · al-Zabadani"
     assert scene["source_ids"]  # curated scenes keep their sources
+
+
+def test_scene_still_export_draws_the_inset(dataset):
+    from dashboard.export.build import ExportData, build_scene_content
+
+    data = ExportData(dataset)
+    content = build_scene_content(data, find_scene(dataset.scenes, 7), len(dataset.scenes))
+    inset = content.figures["inset"]
+    assert content.meta.inset_label == "Madaya · al-Zabadani"
+    assert inset.layout.map.zoom >= 10.5 and not inset.layout.showlegend
+    assert "inset" not in build_scene_content(data, find_scene(dataset.scenes, 2), 12).figures

@@ -20,7 +20,7 @@ from dashboard.export.compose import ExportMeta, compose_figure
 from dashboard.export.spec import ExportSpec
 from dashboard.i18n import format_date
 from dashboard.i18n import gettext as _t
-from dashboard.scenes import apply_scene, scene_text
+from dashboard.scenes import apply_scene, inset_view, scene_text
 from dashboard.view import View
 
 SLIDE_CHARTS = ("casualties", "daily")
@@ -203,4 +203,14 @@ def build_scene_content(data: ExportData, scene: dict, total: int, *, lang: str 
     )
     heading = _t("Aleppo, {date}", lang, date=format_date(content.day, lang))
     meta = dataclasses.replace(content.meta, subtitle=f"{heading} · {text.counter}")
-    return dataclasses.replace(content, meta=meta)
+    inset = inset_view(scene, data.dataset.places, lang)
+    figures = content.figures
+    if inset is not None and "map" in figures:
+        from dashboard.figures.map import make_static_map_figure
+
+        framed = dataclasses.replace(content.view, center=(inset.lat, inset.lon),
+                                          zoom=inset.zoom)
+        figure = make_static_map_figure(data.dataset, framed, data.payload, lang)
+        figures = {**figures, "inset": figure.update_layout(showlegend=False)}
+        meta = dataclasses.replace(meta, inset_label=inset.label)
+    return dataclasses.replace(content, meta=meta, figures=figures)

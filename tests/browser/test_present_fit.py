@@ -53,8 +53,12 @@ const c = m.getCenter(), canvas = m.getCanvas(), box = gd.getBoundingClientRect(
 const inset = document.querySelector('#scene-inset .js-plotly-plot');
 const insetReady = !document.getElementById('scene-inset') || (inset && inset._fullLayout
   && inset._fullLayout.map && inset._fullLayout.map._subplot.map.loaded());
-// Every other graph has drawn too (the charts hidden in their strip included).
-const drawn = [...document.querySelectorAll('.js-plotly-plot')].every((g) => g._fullLayout);
+// Every other graph has finished drawing too (the charts hidden in their strip included),
+// margin redraws and all: a graph replaced mid-draw by the next scene's page would log an
+// error from plotly (a test that presses on sooner than a presenter would).
+const drawn = [...document.querySelectorAll('.js-plotly-plot')].every((g) => g._fullLayout
+  && g.querySelector('.main-svg') && !g._fullLayout._replotting
+  && !g._fullLayout._redrawFromAutoMarginCount);
 return drawn && Math.abs(c.lat - lat) < 1e-3 && Math.abs(c.lng - lon) < 1e-3 && insetReady
   && Math.abs(canvas.clientWidth - box.width) < 2 && Math.abs(canvas.clientHeight - box.height) < 2;
 """
@@ -147,7 +151,8 @@ def test_present_fit002_keys_hide_the_caption_and_open_the_charts(dash_duo, tmp_
     assert _fits(dash_duo)
     # The choice holds across scenes; C brings the caption back.
     body.send_keys(Keys.ARROW_RIGHT)
-    dash_duo.wait_for_contains_text("#scene-caption", "Scene 3 of", timeout=20)
+    _until(lambda: "Scene 3 of" in dash_duo.driver.execute_script(  # hidden: no .text
+        "return document.getElementById('scene-caption').textContent"), timeout=20)
     assert not dash_duo.find_element("#scene-caption").is_displayed()
     dash_duo.find_element("body").send_keys("C")
     _until(lambda: dash_duo.find_element("#scene-caption").is_displayed())
