@@ -131,9 +131,11 @@ def build_page(
                         dcc.Graph(id=ids.MAP_GRAPH, figure=base_map,
                                   config=graph_config("map", view, runtime),
                                   className="map-graph"),
-                        *([inset] if inset is not None else []),
                         make_map_legend(legend, lang),
                         make_timeline(view, runtime.days, histogram),
+                        # Last, so a scene with an inset leaves the other children where
+                        # they were (React keeps them, their graphs are not redrawn).
+                        *([inset] if inset is not None else []),
                     ],
                 ),
                 make_details_panel(lang, details, runtime.dataset),

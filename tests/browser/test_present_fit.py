@@ -76,8 +76,8 @@ def _set_viewport(dash_duo, width, height):
            == [width, height])
 
 
-def _check_scene(dash_duo, dataset, scene, size) -> dict:
-    text = scene_text(scene, len(dataset.scenes), "en")
+def _check_scene(dash_duo, dataset, scene, size, lang="en") -> dict:
+    text = scene_text(scene, len(dataset.scenes), lang)
     dash_duo.wait_for_contains_text("#scene-caption", text.counter, timeout=20)
     _until(lambda: dash_duo.driver.execute_script(MAP_READY, *scene_centre(scene)), timeout=30)
     focus = scene_focus(scene, dataset.incidents)
@@ -113,18 +113,21 @@ def dataset():
     return load_dataset()
 
 
-@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (1366, 768)],
-                         ids=["1280x720", "1920x1080", "1366x768"])
-def test_present_fit001_every_scene_fits_one_screen(dash_duo, tmp_path, dataset, size):
+@pytest.mark.parametrize(("size", "lang"), [((1280, 720), "en"), ((1920, 1080), "en"),
+                                            ((1366, 768), "en"), ((1280, 720), "fr")],
+                         ids=["1280x720", "1920x1080", "1366x768", "1280x720-fr"])
+def test_present_fit001_every_scene_fits_one_screen(dash_duo, tmp_path, dataset, size, lang):
+    """(French captions are longer than English ones: the smallest screen shows them too.)"""
     scenes = dataset.scenes
-    _open(dash_duo, tmp_path, "?mode=present&scene=3")  # _open waits for incident points
+    # Open on a scene with incidents (_open waits for points), then go to scene 1.
+    _open(dash_duo, tmp_path, f"?mode=present&scene=3&lang={lang}")
     _set_viewport(dash_duo, *size)
     dash_duo.find_element("body").send_keys("1")
-    figures = [_check_scene(dash_duo, dataset, scenes[0], size)]
+    figures = [_check_scene(dash_duo, dataset, scenes[0], size, lang)]
     for scene in scenes[1:]:
         dash_duo.find_element("body").send_keys(Keys.ARROW_RIGHT)
-        figures.append(_check_scene(dash_duo, dataset, scene, size))
-    print(json.dumps({"size": size, "scenes": figures}))
+        figures.append(_check_scene(dash_duo, dataset, scene, size, lang))
+    print(json.dumps({"size": size, "lang": lang, "scenes": figures}))
     assert _severe_logs(dash_duo) == []
 
 
@@ -167,6 +170,11 @@ def test_present_fit002_keys_hide_the_caption_and_open_the_charts(dash_duo, tmp_
     assert chart <= 720
     dash_duo.find_element("body").send_keys("g")
     _until(lambda: not dash_duo.find_element("#casualty-chart").is_displayed())
+    # Space plays the timeline from the strip and pauses it again.
+    dash_duo.find_element("body").send_keys(Keys.SPACE)
+    dash_duo.wait_for_text_to_equal("#play-button", "Pause", timeout=10)
+    dash_duo.find_element("body").send_keys(Keys.SPACE)
+    dash_duo.wait_for_text_to_equal("#play-button", "Play", timeout=10)
     # The help lists the new keys.
     dash_duo.find_element("body").send_keys("?")
     dash_duo.wait_for_element("#help-overlay:not([hidden])", timeout=5)
