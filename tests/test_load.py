@@ -268,3 +268,13 @@ def test_killed_figure_without_casualty_report_is_a_warning(geodata):
     assert [(p.line, p.field, p.severity) for p in data.problems] == [
         (2, "killed_high", "warning")]  # 14 and 27 are reported, 55 is not
     assert len(data.incidents) == 2
+
+
+def test_scene_inset_names_known_places(geodata):
+    scenes = json.loads(json.dumps(SCENES))
+    scenes[0]["inset"] = ["nowhere"]
+    (geodata / "scenes.json").write_text(json.dumps(scenes), encoding="utf-8")
+    data = load_dataset(geodata)
+    assert [str(p) for p in data.problems] == [
+        "scenes.json:: inset: unknown id 'nowhere' (not in places.csv) (item 1)"]
+    assert [s["scene"] for s in data.scenes] == [2]
