@@ -4,6 +4,7 @@
  *   Space  play / pause          Home / End  first / last day
  *   1–9    jump to a scene       Esc  close the help, or leave presentation mode
  *   ?      help                  P  presentation mode      F  fullscreen
+ *   C      the scene caption on / off, G  the charts strip on / off (presentation mode)
  * Every action goes through the same controls a click would use, so the URL follows.
  * In presentation mode the controls fade out until the pointer moves.
  */
@@ -49,6 +50,14 @@
     return true;
   }
 
+  // Presentation-only switches: a class on the root that assets/80-present.css reads. It
+  // outlives the page re-render of a scene change, so a hidden caption stays hidden.
+  function toggleRootClass(name) {
+    document.documentElement.classList.toggle(name);
+    // The map and chart resize with their boxes; plotly listens for the window's resize.
+    window.dispatchEvent(new Event("resize"));
+  }
+
   function typing(target) {
     if (!target) { return false; }
     var tag = (target.tagName || "").toLowerCase();
@@ -68,6 +77,12 @@
       case "End": setDay(state.max); break;
       case "?": toggleHelp(); break;
       case "p": case "P": click("mode-toggle"); break;
+      case "c": case "C":
+        if (b.mode === "present") { toggleRootClass("caption-off"); } else { handled = false; }
+        break;
+      case "g": case "G":
+        if (b.mode === "present") { toggleRootClass("charts-on"); } else { handled = false; }
+        break;
       case "f": case "F":
         if (document.fullscreenElement) { document.exitFullscreen(); }
         else if (document.documentElement.requestFullscreen) {

@@ -86,8 +86,10 @@ def build_page(
     notices: list[str],
     details: list | None = None,
     caption: list | None = None,
+    inset: html.Div | None = None,
 ) -> list:
-    """The page body for a view, with any URL notices shown on top."""
+    """The page body for a view, with any URL notices shown on top (and a scene's caption
+    and inset map, components/scene.py)."""
     lang = view.lang
     cumulative, daily, histogram = chart_figures(runtime, view)
     base_map, legend = page_map(runtime, view)
@@ -138,6 +140,9 @@ def build_page(
                         make_map_legend(legend, lang),
                         make_timeline(view, runtime.days, histogram,
                                       runtime.index_range(view.layers)),
+                        # Last, so a scene with an inset leaves the other children where
+                        # they were (React keeps them, their graphs are not redrawn).
+                        *([inset] if inset is not None else []),
                     ],
                 ),
                 make_details_panel(lang, details, runtime.dataset),

@@ -187,3 +187,25 @@ def test_map_legend_keeps_only_the_categories_shown():
     assert names == ["Air raid", "shelling", "hospital_strike"]
     assert trimmed.data[1].legendgrouptitle.text == "By category"
     assert fig.data[1].name == "air_raid"  # the input is not changed
+
+
+def test_a_scene_inset_is_a_second_map_in_the_maps_lower_corner():
+    inset = map_figure().update_layout(map={"center": {"lat": 33.7, "lon": 36.1}, "zoom": 10.6},
+                                       showlegend=False)
+    inset.layout.map.style = {**OFFLINE_STYLE, "sources": {
+        "empty": {**OFFLINE_STYLE["sources"]["empty"], "attribution": "Natural Earth"}}}
+    meta = ExportMeta(**{**META.__dict__, "inset_label": "Madaya · al-Zabadani"})
+    fig = compose_figure("slide", {"map": map_figure(), "chart": bar_figure(), "inset": inset},
+                         meta, make_spec("slide"))
+    main, corner = fig.layout.map.domain, fig.layout.map2.domain
+    assert main.x[0] < corner.x[0] < corner.x[1] < (main.x[0] + main.x[1]) / 2
+    assert main.y[0] < corner.y[0] < corner.y[1] < (main.y[0] + main.y[1]) / 2
+    assert fig.layout.map2.center.lat == 33.7 and fig.layout.map2.zoom == 10.6
+    assert "attribution" not in fig.layout.map2.style["sources"]["empty"]  # once, on the main
+    on_inset = [t for t in fig.data if getattr(t, "subplot", None) == "map2"]
+    assert on_inset and not any(t.showlegend for t in on_inset)
+    assert "Madaya · al-Zabadani" in texts(fig)
+    # Without an inset figure, nothing of it.
+    plain = compose_figure("slide", {"map": map_figure(), "chart": bar_figure()}, META,
+                           make_spec("slide"))
+    assert "map2" not in plain.to_dict()["layout"]

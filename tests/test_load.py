@@ -252,14 +252,20 @@ def test_loading_is_fast(geodata):
     assert min(timings) < 1.0
 
 
-def test_reference_problem_in_one_line_json_names_the_item(geodata):
+@pytest.mark.parametrize(("item", "key", "ids", "problem", "kept"), [
+    (1, "highlight", ["E99"], "highlight: unknown id 'E99' (not in incidents.csv) (item 2)",
+     [1]),
+    # A scene's inset map names places.
+    (0, "inset", ["nowhere"], "inset: unknown id 'nowhere' (not in places.csv) (item 1)", [2]),
+])
+def test_reference_problem_in_one_line_json_names_the_item(geodata, item, key, ids, problem,
+                                                           kept):
     scenes = json.loads(json.dumps(SCENES))
-    scenes[1]["highlight"] = ["E99"]
+    scenes[item][key] = ids
     (geodata / "scenes.json").write_text(json.dumps(scenes), encoding="utf-8")
     data = load_dataset(geodata)
-    assert [str(p) for p in data.problems] == [
-        "scenes.json:: highlight: unknown id 'E99' (not in incidents.csv) (item 2)"]
-    assert [s["scene"] for s in data.scenes] == [1]
+    assert [str(p) for p in data.problems] == [f"scenes.json:: {problem}"]
+    assert [s["scene"] for s in data.scenes] == kept
 
 
 def test_killed_figure_without_casualty_report_is_a_warning(geodata):
@@ -269,3 +275,4 @@ def test_killed_figure_without_casualty_report_is_a_warning(geodata):
     assert [(p.line, p.field, p.severity) for p in data.problems] == [
         (2, "killed_high", "warning")]  # 14 and 27 are reported, 55 is not
     assert len(data.incidents) == 2
+

@@ -11,12 +11,13 @@ from dash import Input, Output, html
 
 from dashboard import ids
 from dashboard.components.details import render_details
+from dashboard.components.scene import scene_caption, scene_inset
 from dashboard.data.model import CATEGORIES
 from dashboard.filters import clamp_date
 from dashboard.i18n import gettext as _t
 from dashboard.layout import build_page, page_stores
 from dashboard.runtime import Runtime, get_runtime
-from dashboard.scenes import apply_scene, find_scene, scene_caption
+from dashboard.scenes import apply_scene, find_scene, inset_view
 from dashboard.state import decode_view, encoded_defaults, ordered_layers
 from dashboard.view import View
 
@@ -61,8 +62,12 @@ def render_page(search: str | None):
         row = runtime.incidents.iloc[runtime.id_to_row[view.incident]]
         details = render_details(row, runtime.dataset, view.lang)
     scenes = runtime.dataset.scenes
-    caption = scene_caption(find_scene(scenes, view.scene), len(scenes), view.lang)
-    children = build_page(view, runtime, notices, details, caption)
+    scene = find_scene(scenes, view.scene)
+    caption = scene_caption(scene, len(scenes), view.lang)
+    inset = None
+    if scene is not None and view.mode == "present":
+        inset = scene_inset(inset_view(scene, runtime.dataset.places, view.lang), view, runtime)
+    children = build_page(view, runtime, notices, details, caption, inset)
     days, basics = page_stores(view, runtime)
     # The browser writes the URL on every step; it omits defaults exactly as the codec does.
     basics["defaults"] = encoded_defaults()

@@ -15,6 +15,8 @@ KEYS = (
     ("1–9", N_("Jump to a briefing scene")),
     ("P", N_("Presentation mode on / off")),
     ("F", N_("Fullscreen")),
+    ("C", N_("Show or hide the scene caption (presentation mode)")),
+    ("G", N_("Show or hide the charts strip (presentation mode)")),
     ("Esc", N_("Close this help, or leave presentation mode")),
     ("?", N_("Show or hide this help")),
 )

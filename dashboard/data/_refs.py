@@ -33,6 +33,7 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
     ("control.csv", "place_id", "places.csv"),
     ("control.csv", "source_ids", "sources.csv"),
     ("scenes.json", "highlight", "incidents.csv"),
+    ("scenes.json", "inset", "places.csv"),
     ("scenes.json", "source_ids", "sources.csv"),
 )
 

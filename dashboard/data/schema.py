@@ -277,6 +277,7 @@ SCENES = _build("scenes.json", {
     "view_zoom": ("float", False, between(0, 22, "a zoom")),
     "preset": ("str", False, isin(PRESETS)),
     "highlight": ("list", False, IDS_CHECK),
+    "inset": ("list", False, IDS_CHECK),
     "source_ids": ("list", False, IDS_CHECK),
 }, checks=(
     row_check("view", "needs either view {lat, lon, zoom} or preset (not both)",

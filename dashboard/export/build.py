@@ -21,6 +21,7 @@ from dashboard.export.links import permalink_line
 from dashboard.export.spec import ExportSpec
 from dashboard.i18n import format_date
 from dashboard.i18n import gettext as _t
+from dashboard.scenes import apply_scene, inset_view, scene_text
 from dashboard.view import View
 
 SLIDE_CHARTS = ("casualties", "daily")
@@ -195,17 +196,24 @@ def build_scene_content(data: ExportData, scene: dict, total: int, *, lang: str 
                         theme: str = "light", kind: str = "slide",
                         base_url: str = "/") -> ExportContent:
     """The export of one briefing scene: its view, its title and caption, its sources."""
-    from dashboard.scenes import apply_scene
-
     number = int(scene.get("scene", 0))
     view = apply_scene(View(lang=lang, theme=theme, scene=number), scene, explicit=set())
+    text = scene_text(scene, total, lang)
     content = build_content(
         data, view, kind, base_url=base_url,
-        title=scene.get(f"title_{lang}") or scene.get("title_en"),
-        caption=scene.get(f"caption_{lang}") or scene.get("caption_en") or "",
+        title=text.title, caption=text.caption,
         extra_source_ids=tuple(scene.get("source_ids") or ()),
     )
     heading = _t("Aleppo, {date}", lang, date=format_date(content.day, lang))
-    counter = _t("Scene {n} of {total}", lang, n=number, total=total)
-    meta = dataclasses.replace(content.meta, subtitle=f"{heading} · {counter}")
-    return dataclasses.replace(content, meta=meta)
+    meta = dataclasses.replace(content.meta, subtitle=f"{heading} · {text.counter}")
+    inset = inset_view(scene, data.dataset.places, lang)
+    figures = content.figures
+    if inset is not None and "map" in figures:
+        from dashboard.figures.map import make_static_map_figure
+
+        framed = dataclasses.replace(content.view, center=(inset.lat, inset.lon),
+                                          zoom=inset.zoom)
+        figure = make_static_map_figure(data.dataset, framed, data.payload, lang)
+        figures = {**figures, "inset": figure.update_layout(showlegend=False)}
+        meta = dataclasses.replace(meta, inset_label=inset.label)
+    return dataclasses.replace(content, meta=meta, figures=figures)

@@ -61,6 +61,7 @@ class ExportMeta:
     permalink: str = ""  # the URL that reopens this view
     caption: str = ""  # a scene's caption (slides)
     theme: str = "light"
+    inset_label: str = ""  # the places of the "inset" figure, if any (a scene's far part)
 
 
 # ---------------------------------------------------------------- scaling
@@ -406,6 +407,9 @@ def compose_figure(kind: str, figures: dict[str, go.Figure], meta: ExportMeta,
             layout.setdefault("shapes", []).append(
                 {"type": "rect", "xref": "paper", "yref": "paper", "x0": xs[0], "x1": xs[1],
                  "y0": ys[0], "y1": ys[1], "line": {"color": colours["grid"], "width": 1}})
+    map_slot = next(((xs, ys) for role, _f, xs, ys, _l in parts if role == "map"), None)
+    if figures.get("inset") is not None and map_slot is not None:
+        _add_inset(figures["inset"], meta.inset_label, map_slot, canvas, colours, data, layout)
     layout.update(legends)
     layout.setdefault("annotations", []).extend(annotations)
     layout.update(width=spec.width, height=spec.height, autosize=False, showlegend=True,
@@ -443,6 +447,37 @@ def _legend_rows(fig: go.Figure, incidents: bool) -> int:
             titles.add(title)
             rows += 1
     return rows
+
+
+def _add_inset(fig: go.Figure, label: str, slot: tuple, canvas: _Canvas, colours: dict,
+               data: list, layout: dict) -> None:
+    """A second map subplot in the lower start corner of the map's slot (a scene's far-away
+    places, as the page's inset shows them), framed and titled with `label`."""
+    (x0, x1), (y0, y1) = slot
+    xs = (x0 + 0.015 * (x1 - x0), x0 + 0.36 * (x1 - x0))
+    ys = (y0 + 0.025 * (y1 - y0), y0 + 0.40 * (y1 - y0))
+    fig_dict = fig.to_dict()
+    size = canvas.px(15, 9)
+    fig_dict = scale_figure(fig_dict, size / _base_font(fig_dict.get("layout", {})),
+                            fonts_only=True)
+    _pin_colours(fig_dict)
+    for trace in fig_dict.get("data", []):
+        if has_map({"data": [trace]}):
+            data.append({**trace, "subplot": "map2", "showlegend": False})
+    subplot = {**fig_dict["layout"]["map"], "domain": {"x": list(xs), "y": list(ys)}}
+    style = subplot.get("style")
+    if isinstance(style, dict):  # the main map carries the attribution; once is enough
+        sources = {name: {k: v for k, v in source.items() if k != "attribution"}
+                   for name, source in (style.get("sources") or {}).items()}
+        subplot["style"] = {**style, "sources": sources}
+    layout["map2"] = subplot
+    layout.setdefault("shapes", []).append(
+        {"type": "rect", "xref": "paper", "yref": "paper", "x0": xs[0], "x1": xs[1],
+         "y0": ys[0], "y1": ys[1], "line": {"color": colours["text"], "width": 2}})
+    if label:
+        layout.setdefault("annotations", []).append(
+            _text(xs[0], ys[1], [label], size, colours["text"], anchor=("left", "bottom"),
+                  bold=True) | {"bgcolor": colours["background"]})
 
 
 def _legend_width(fig: go.Figure, font_px: float, bounds: tuple[int, int]) -> int:
