@@ -1,14 +1,13 @@
 /*
- * Accessible names for controls whose Dash components take no aria-* props (dcc.Slider,
- * dcc.Dropdown): the label elements are in the layout, and this links them up whenever the
- * page is (re)rendered. Map: container id -> id of the element that names it.
+ * Accessible names for controls whose Dash components take no aria-* props (dcc.Slider): the
+ * label elements are in the layout, and this links them up whenever the page is (re)rendered.
+ * Map: container id -> id of the element that names it. (Selects, checkboxes and radios are
+ * native elements named by their <label for>, dashboard/components/controls.py.)
  */
 (function () {
   "use strict";
   var NAMES = {
-    "timeline-slider": "timeline-slider-label",
-    "lang-select": "lang-select-label",
-    "speed-select": "speed-select-label"
+    "timeline-slider": "timeline-slider-label"
   };
 
   // Radio groups outside a fieldset: the container becomes a named radiogroup.

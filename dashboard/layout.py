@@ -10,6 +10,7 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.controls import fieldset, radio_group
 from dashboard.components.details import make_details_panel
 from dashboard.components.header import make_header
 from dashboard.components.help import make_help_overlay
@@ -122,7 +123,8 @@ def build_page(
                 html.Section(
                     id="map-section",
                     className="panel map-panel",
-                    **{"aria-label": _t("Map", lang)},
+                    # Not just "Map": MapLibre names its canvas region "Map" already.
+                    **{"aria-label": _t("Map and timeline", lang)},
                     children=[
                         html.Div(caption or [], id=ids.SCENE_CAPTION, className="scene-caption",
                                  **{"aria-live": "polite"}),
@@ -146,13 +148,13 @@ def build_page(
                                               config=graph_config("casualties", view, runtime),
                                               className="chart"),
                                     html.Div(className="chart", children=[
-                                        dcc.RadioItems(
-                                            id=ids.CHART_GROUP_SELECT,
-                                            options=[{"label": _t("By side", lang),
-                                                      "value": "side"},
-                                                     {"label": _t("By category", lang),
-                                                      "value": "category"}],
-                                            value=view.chart_group, className="radio inline"),
+                                        fieldset(_t("Group the chart", lang), radio_group(
+                                            ids.CHART_GROUP_SELECT,
+                                            [{"label": _t("By side", lang), "value": "side"},
+                                             {"label": _t("By category", lang),
+                                              "value": "category"}],
+                                            view.chart_group, inline=True),
+                                            legend_class="sr-label", className="bare"),
                                         dcc.Graph(id=ids.DAILY_CHART, figure=daily,
                                                   config=graph_config("daily", view, runtime)),
                                     ]),

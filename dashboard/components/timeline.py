@@ -7,6 +7,7 @@ import datetime as dt
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.controls import fieldset, native_select, radio_group
 from dashboard.i18n import format_date, format_day_short
 from dashboard.i18n import gettext as _t
 from dashboard.view import View
@@ -39,20 +40,15 @@ def make_timeline(view: View, days: list[dt.date], histogram) -> html.Section:
                             className="timeline-date", **{"aria-live": "polite"}),
                 html.Button(_t("Play", lang), id=ids.PLAY_BUTTON, className="btn btn-primary",
                             n_clicks=0, **{"aria-pressed": "false"}),
-                html.Span(_t("Speed", lang), id="speed-select-label", className="inline-label"),
-                dcc.Dropdown(
-                    id=ids.SPEED_SELECT,
-                    options=[{"label": f"{s:g}×", "value": s} for s in SPEEDS],
-                    value=view.speed if view.speed in SPEEDS else 1.0,
-                    clearable=False, searchable=False, className="speed-select",
-                ),
-                dcc.RadioItems(
-                    id=ids.WINDOW_SELECT,
-                    options=[{"label": _t("Up to this day", lang), "value": "cumulative"},
-                             {"label": _t("This day only", lang), "value": "day"}],
-                    value=view.window,
-                    className="radio inline",
-                ),
+                *native_select(ids.SPEED_SELECT, _t("Speed", lang),
+                               [{"label": f"{s:g}×", "value": f"{s:g}"} for s in SPEEDS],
+                               f"{view.speed if view.speed in SPEEDS else 1.0:g}",
+                               label_class="inline-label", class_name="speed-select"),
+                fieldset(_t("Days shown", lang), radio_group(
+                    ids.WINDOW_SELECT,
+                    [{"label": _t("Up to this day", lang), "value": "cumulative"},
+                     {"label": _t("This day only", lang), "value": "day"}],
+                    view.window, inline=True), legend_class="sr-label", className="bare"),
             ]),
             dcc.Graph(id=ids.HISTOGRAM, figure=histogram, className="day-histogram",
                       config={"displayModeBar": False, "staticPlot": False}),
