@@ -101,7 +101,7 @@ def _with_geometry(table: Table) -> gpd.GeoDataFrame:
 
 def _control(control: pd.DataFrame, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """control.csv with each place's name and Point (None if the place has no coordinate)."""
-    names = places[["place_id", "name_en", "name_fr", "lat", "lon"]]
+    names = places[["place_id", "name_en", "name_fr", "name_ar", "lat", "lon"]]
     joined = control.merge(names, on="place_id", how="left", validate="many_to_one")
     return _points(joined)
 
