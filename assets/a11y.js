@@ -40,3 +40,58 @@
   new MutationObserver(label).observe(document.documentElement, { childList: true, subtree: true });
   document.addEventListener("DOMContentLoaded", label);
 })();
+
+/*
+ * The incident list (dashboard/components/incident_list.py): one button per incident point of
+ * the drawn map, labelled with the point's own hover line; a button sets the map's clickData,
+ * so the details panel opens as for a click on the point.
+ */
+(function () {
+  "use strict";
+  var MAX_ITEMS = 300;  // aggregated imports draw cells, not points; the list stays short
+
+  function plain(text) {  // hover lines may hold <br> and <b>: the list shows text only
+    var box = document.createElement("div");
+    box.innerHTML = String(text || "").replace(/<br\s*\/?>/gi, " · ");
+    return box.textContent;
+  }
+
+  function li(row, text, current) {
+    return {
+      type: "Li", namespace: "dash_html_components", props: {
+        children: {
+          type: "Button", namespace: "dash_html_components", props: {
+            id: { type: "incident-item", row: row }, n_clicks: 0, type: "button",
+            "aria-current": current ? "true" : undefined, dir: "auto", children: text
+          }
+        }
+      }
+    };
+  }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    a11y: {
+      incidentList: function (figure, selected) {
+        var trace = ((figure && figure.data) || []).find(function (t) {
+          return t.meta === "incident-points";
+        });
+        if (!trace || !trace.customdata) { return []; }
+        var n = Math.min(trace.customdata.length, MAX_ITEMS), items = [];
+        for (var i = 0; i < n; i++) {
+          var row = trace.customdata[i];
+          row = Array.isArray(row) ? row[0] : row;
+          var text = trace.hovertext ? trace.hovertext[i] : (trace.text ? trace.text[i] : row);
+          items.push(li(row, plain(text), false));
+        }
+        return items;
+      },
+      pickIncident: function (clicks) {
+        var ctx = window.dash_clientside.callback_context;
+        var trig = ctx && ctx.triggered && ctx.triggered[0];
+        if (!trig || !trig.value) { return window.dash_clientside.no_update; }
+        var id = JSON.parse(trig.prop_id.split(".")[0]);
+        return { points: [{ customdata: id.row }] };
+      }
+    }
+  });
+})();

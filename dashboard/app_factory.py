@@ -20,6 +20,7 @@ CALLBACK_MODULES = (
     "dashboard.callbacks.table",
     "dashboard.callbacks.controls",
     "dashboard.callbacks.export",
+    "dashboard.callbacks.a11y",
 )
 
 

@@ -14,6 +14,7 @@ from dashboard.components.controls import fieldset, radio_group
 from dashboard.components.details import make_details_panel
 from dashboard.components.header import make_header
 from dashboard.components.help import make_help_overlay
+from dashboard.components.incident_list import make_incident_list, skip_past_map
 from dashboard.components.layers import make_layer_panel
 from dashboard.components.map_legend import make_map_legend
 from dashboard.components.table import make_table_panel
@@ -50,7 +51,6 @@ def app_shell() -> html.Div:
             dcc.Store(id=ids.DAYS_STORE),
             dcc.Store(id=ids.VIEW_STORE),
             dcc.Store(id="dom-sync"),
-            html.A(_t("Skip to the map", "en"), href="#map-section", className="skip-link"),
             html.Div(id="page", children=html.P("…", className="loading")),
         ],
     )
@@ -114,6 +114,7 @@ def build_page(
     ]
     return [
         *stores,
+        html.A(_t("Skip to the map", lang), href="#map-section", className="skip-link"),
         make_header(view),
         html.Div(notice_children, id=ids.NOTICE, className="notices"),
         html.Main(
@@ -128,10 +129,12 @@ def build_page(
                     children=[
                         html.Div(caption or [], id=ids.SCENE_CAPTION, className="scene-caption",
                                  **{"aria-live": "polite"}),
+                        skip_past_map(lang),
                         dcc.Graph(id=ids.MAP_GRAPH, figure=base_map,
                                   config=graph_config("map", view, runtime),
                                   className="map-graph"),
                         make_map_legend(legend, lang),
+                        make_incident_list(lang),
                         make_timeline(view, runtime.days, histogram),
                     ],
                 ),

@@ -1,0 +1,28 @@
+"""The incidents on the map, as a list of buttons: the keyboard's (and a screen reader's) way
+to what a click on a map point does. The browser fills the list from the map figure each time
+it is drawn (assets/a11y.js), so a timeline step costs no request; a button sets the map's
+clickData, and the details panel opens exactly as for a click.
+"""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard.i18n import gettext as _t
+
+LIST_ID = "incident-list"
+LIST_BOX_ID = "incident-list-box"
+ITEM_TYPE = "incident-item"  # pattern-matching id type of each button: {"type", "row"}
+
+
+def skip_past_map(lang: str) -> html.A:
+    """A link before the map to the list after it (the map canvas holds no keyboard stops)."""
+    return html.A(_t("Skip past the map", lang), href=f"#{LIST_BOX_ID}", className="skip-link")
+
+
+def make_incident_list(lang: str) -> html.Details:
+    """Collapsed by default: one stop on the keyboard's way through the page."""
+    return html.Details(id=LIST_BOX_ID, className="incident-list-box", tabIndex="-1", children=[
+        html.Summary(_t("Incidents on the map, as a list", lang)),
+        html.Ul(id=LIST_ID, className="incident-list"),
+    ])
