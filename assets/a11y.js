@@ -37,8 +37,27 @@
     });
   }
 
-  new MutationObserver(label).observe(document.documentElement, { childList: true, subtree: true });
-  document.addEventListener("DOMContentLoaded", label);
+  // Sheets (layer panel, details): open on wide screens, folded on phones so the map comes
+  // first; the details sheet opens by itself when an incident is chosen.
+  var PHONE = "(max-width: 900px)", shownTitle = null;
+  function sheets() {
+    var phone = window.matchMedia && window.matchMedia(PHONE).matches;
+    document.querySelectorAll("details.sheet:not([data-sheet])").forEach(function (el) {
+      el.setAttribute("data-sheet", "1");
+      el.open = !phone;
+    });
+    var title = document.querySelector("#incident-details .details-title");
+    var text = title ? title.textContent : null;
+    if (text && text !== shownTitle) {
+      var sheet = title.closest("details.sheet");
+      if (sheet && shownTitle !== null) { sheet.open = true; }
+    }
+    shownTitle = text || "";
+  }
+
+  function onChange() { label(); sheets(); }
+  new MutationObserver(onChange).observe(document.documentElement, { childList: true, subtree: true });
+  document.addEventListener("DOMContentLoaded", onChange);
 })();
 
 /*
@@ -84,6 +103,14 @@
           items.push(li(row, plain(text), false));
         }
         return items;
+      },
+      step: function (_prev, _next, value, max) {
+        var ctx = window.dash_clientside.callback_context;
+        var trig = ctx && ctx.triggered && ctx.triggered[0];
+        if (!trig || !trig.value) { return window.dash_clientside.no_update; }
+        var delta = trig.prop_id.indexOf("timeline-prev") === 0 ? -1 : 1;
+        var day = Math.max(0, Math.min(max, (value || 0) + delta));
+        return day === value ? window.dash_clientside.no_update : day;
       },
       pickIncident: function (clicks) {
         var ctx = window.dash_clientside.callback_context;

@@ -57,3 +57,9 @@ EXPORT_WIDTH = "export-width"
 EXPORT_HEIGHT = "export-height"
 EXPORT_SCALE = "export-scale"
 DATA_NOTICE = "data-notice"
+# Accessibility and phones (issue 14).
+TIMELINE_PREV = "timeline-prev"  # previous-day button beside the slider
+TIMELINE_NEXT = "timeline-next"  # next-day button
+INCIDENT_LIST_BOX = "incident-list-box"  # <details> holding the map's incidents as a list
+INCIDENT_LIST = "incident-list"  # its <ul>, filled by the browser (assets/a11y.js)
+INCIDENT_ITEM = "incident-item"  # pattern-matching id type of a list button: {type, row}

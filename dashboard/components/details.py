@@ -206,13 +206,13 @@ def make_details_panel(lang: str, children: list | None = None,
     return html.Section(
         className="panel details-panel",
         **{"aria-labelledby": "details-title"},
-        children=[
-            html.H2(_t("Incident details", lang), id="details-title"),
+        children=html.Details(className="sheet", open=True, children=[
+            html.Summary(html.H2(_t("Incident details", lang), id="details-title")),
             html.Div(
                 id=ids.INCIDENT_DETAILS,
                 role="region",
-                **{"aria-live": "polite"},
+                **{"aria-live": "polite", "aria-labelledby": "details-title"},
                 children=children,
             ),
-        ],
+        ]),
     )

@@ -8,21 +8,18 @@ from __future__ import annotations
 
 from dash import html
 
+from dashboard import ids
 from dashboard.i18n import gettext as _t
-
-LIST_ID = "incident-list"
-LIST_BOX_ID = "incident-list-box"
-ITEM_TYPE = "incident-item"  # pattern-matching id type of each button: {"type", "row"}
 
 
 def skip_past_map(lang: str) -> html.A:
     """A link before the map to the list after it (the map canvas holds no keyboard stops)."""
-    return html.A(_t("Skip past the map", lang), href=f"#{LIST_BOX_ID}", className="skip-link")
+    return html.A(_t("Skip past the map", lang), href=f"#{ids.INCIDENT_LIST_BOX}",
+                  className="skip-link")
 
 
 def make_incident_list(lang: str) -> html.Details:
     """Collapsed by default: one stop on the keyboard's way through the page."""
-    return html.Details(id=LIST_BOX_ID, className="incident-list-box", tabIndex="-1", children=[
-        html.Summary(_t("Incidents on the map, as a list", lang)),
-        html.Ul(id=LIST_ID, className="incident-list"),
-    ])
+    return html.Details(id=ids.INCIDENT_LIST_BOX, className="incident-list-box", tabIndex="-1",
+                        children=[html.Summary(_t("Incidents on the map, as a list", lang)),
+                                  html.Ul(id=ids.INCIDENT_LIST, className="incident-list")])

@@ -62,8 +62,9 @@ def make_layer_panel(
         id=ids.LAYER_PANEL,
         className="panel layer-panel",
         **{"aria-labelledby": "layer-panel-title"},
-        children=[
-            html.H2(_t("Layers", lang), id="layer-panel-title"),
+        # A sheet: open on wide screens, folded on phones so the map comes first (assets/a11y.js).
+        children=html.Details(className="sheet", open=True, children=[
+            html.Summary(html.H2(_t("Layers", lang), id="layer-panel-title")),
             fieldset(_t("Incidents", lang), checkbox_group(
                 ids.LAYER_CHECKLIST, [_category_option(c, lang) for c in cats],
                 [c for c in cats if c in view.layers])),
@@ -87,5 +88,5 @@ def make_layer_panel(
                 html.P(_t("Tile basemaps load from the internet; the default needs no network.",
                           lang), className="hint"),
             ),
-        ],
+        ]),
     )

@@ -7,7 +7,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import category_label, format_range, side_label
+from dashboard.i18n import category_label, format_range, is_rtl, side_label
 from dashboard.i18n import gettext as _t
 
 # Past this many rows the table shows the most recent ones and says so; the map and charts
@@ -70,7 +70,8 @@ def make_table_panel(lang: str) -> html.Div:
                 rowData=[],
                 getRowId="params.data.id",
                 dashGridOptions={"animateRows": False, "pagination": True,
-                                 "paginationPageSize": 50, "domLayout": "normal"},
+                                 "paginationPageSize": 50, "domLayout": "normal",
+                                 "enableRtl": is_rtl(lang)},
                 className="ag-theme-quartz incident-grid",
                 style={"height": "420px"},
             ),

@@ -54,11 +54,22 @@ def make_timeline(view: View, days: list[dt.date], histogram) -> html.Section:
                       config={"displayModeBar": False, "staticPlot": False}),
             html.Div(id="timeline-slider-label", className="sr-only",
                      children=_t("Timeline", lang)),
-            dcc.Slider(
-                id=ids.TIMELINE_SLIDER,
-                min=0, max=len(days) - 1, step=1, value=index,
-                marks=_marks(days, lang), updatemode="drag", allow_direct_input=False,
-            ),
+            # Earlier days on the left in every language, Arabic included (README "Languages"),
+            # so this row stays left to right; the step buttons take a thumb's tap.
+            html.Div(className="slider-row", dir="ltr", children=[
+                html.Button("◀", id=ids.TIMELINE_PREV, className="btn step-btn", n_clicks=0,
+                            title=_t("Previous day", lang),
+                            **{"aria-label": _t("Previous day", lang)}),
+                html.Div(className="slider-box", children=[
+                    dcc.Slider(
+                        id=ids.TIMELINE_SLIDER,
+                        min=0, max=len(days) - 1, step=1, value=index,
+                        marks=_marks(days, lang), updatemode="drag", allow_direct_input=False,
+                    ),
+                ]),
+                html.Button("▶", id=ids.TIMELINE_NEXT, className="btn step-btn", n_clicks=0,
+                            title=_t("Next day", lang), **{"aria-label": _t("Next day", lang)}),
+            ]),
             dcc.Interval(id=ids.PLAY_INTERVAL, interval=int(1000 / view.speed), disabled=True),
         ],
     )
