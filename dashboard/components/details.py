@@ -211,7 +211,7 @@ def make_details_panel(lang: str, children: list | None = None,
             html.Div(
                 id=ids.INCIDENT_DETAILS,
                 role="region",
-                **{"aria-live": "polite", "aria-labelledby": "details-title"},
+                **{"aria-live": "polite"},
                 children=children,
             ),
         ]),

@@ -7,6 +7,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.text import clean
 from dashboard.i18n import category_label, format_range, is_rtl, side_label
 from dashboard.i18n import gettext as _t
 
@@ -26,17 +27,17 @@ def table_rows(frame: pd.DataFrame, lang: str) -> list[dict]:
     for r in frame.itertuples(index=False):
         start = pd.Timestamp(r.date_start).date().isoformat()
         end = pd.Timestamp(r.date_end).date().isoformat()
-        place = getattr(r, f"place_{lang}", None) or r.place_en
-        title = getattr(r, f"title_{lang}", None) or r.title_en
+        place = clean(getattr(r, f"place_{lang}", None)) or clean(r.place_en)
+        title = clean(getattr(r, f"title_{lang}", None)) or clean(r.title_en)
         sources = r.source_ids if isinstance(r.source_ids, str) and r.source_ids else r.source_text
         rows.append({
             "id": str(r.id),
             "date": start if start == end else f"{start} – {end}",
             "category": category_label(str(r.category), lang),
-            "place": "" if pd.isna(place) else str(place),
+            "place": place,
             "killed": format_range(r.killed_low, r.killed_best, r.killed_high, lang),
             "side": side_label(str(r.side), lang) if isinstance(r.side, str) else "",
-            "title": "" if pd.isna(title) else str(title),
+            "title": title,
             "sources": "" if pd.isna(sources) else str(sources).replace(";", "; "),
         })
     return rows
