@@ -20,7 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOTS = {
     "screenshot.png": "?date=2016-04-30&incident=E17",
     "screenshot-present-dark.png": "?mode=present&scene=5&theme=dark",
+    "screenshot-arabic.png": "?lang=ar&date=2016-04-27&incident=E09",
+    "screenshot-phone-arabic.png": "?lang=ar&date=2016-04-27",
 }
+# Shots taken as a 390×844 touch phone (the rest in a 1600×1000 window).
+PHONE_SHOTS = {"screenshot-phone-arabic.png"}
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
 
 
 def _free_port() -> int:
@@ -48,6 +53,10 @@ def main() -> int:
         driver = webdriver.Chrome(options=options)
         try:
             for name, query in SHOTS.items():
+                if name in PHONE_SHOTS:
+                    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+                else:
+                    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
                 driver.get(f"http://127.0.0.1:{port}/{query}")
                 time.sleep(8)  # the map's first render, in software WebGL
                 (ROOT / "docs").mkdir(exist_ok=True)

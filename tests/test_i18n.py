@@ -258,3 +258,11 @@ def test_labels_cover_every_code_in_arabic():
     assert all(i18n.category_label(c, "ar") != i18n.category_label(c, "en") for c in CATEGORIES)
     assert all(i18n.side_label(s, "ar") != i18n.side_label(s, "en") for s in SIDES)
     assert i18n.category_label("hospital_strike", "ar") == "استهداف مستشفى"
+
+
+def test_every_category_has_its_own_shape():
+    """Colour is never the only cue: each category also has a distinct shape (issue 14)."""
+    from dashboard.components.category_marks import CATEGORY_MARKS
+
+    assert set(CATEGORY_MARKS) == set(CATEGORIES)
+    assert len(set(CATEGORY_MARKS.values())) == len(CATEGORY_MARKS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import html
 
 from dashboard import ids
+from dashboard.components.category_marks import category_mark
 from dashboard.components.controls import checkbox_group, fieldset, radio_group
 from dashboard.data.model import CATEGORIES
 from dashboard.figures.palette import CATEGORY_COLOURS
@@ -43,6 +44,8 @@ def _category_option(cat: str, lang: str) -> dict:
         children=[
             html.Span(className=f"swatch {ring}", style={"backgroundColor": style["fill"]},
                       **{"aria-hidden": "true"}),
+            # The shape is the second cue; the name beside it says it in words.
+            html.Span(category_mark(cat), className="cat-mark", **{"aria-hidden": "true"}),
             html.Span(category_label(cat, lang)),
             html.Span("", id=count_id(cat), className="layer-count"),
         ],

@@ -7,6 +7,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.category_marks import category_mark
 from dashboard.components.text import clean
 from dashboard.i18n import category_label, format_range, is_rtl, side_label
 from dashboard.i18n import gettext as _t
@@ -34,6 +35,7 @@ def table_rows(frame: pd.DataFrame, lang: str) -> list[dict]:
             "id": str(r.id),
             "date": start if start == end else f"{start} – {end}",
             "category": category_label(str(r.category), lang),
+            "mark": category_mark(str(r.category)),  # shown before the category, not in CSV
             "place": place,
             "killed": format_range(r.killed_low, r.killed_best, r.killed_high, lang),
             "side": side_label(str(r.side), lang) if isinstance(r.side, str) else "",
@@ -50,8 +52,13 @@ def column_defs(lang: str) -> list[dict]:
         "place": _t("Place", lang), "killed": _t("Killed", lang), "side": _t("Side", lang),
         "title": _t("Title", lang), "sources": _t("Sources", lang),
     }
-    return [{"field": c, "headerName": headers[c], "sortable": True, "filter": True,
-             "flex": 2 if c in ("title", "place", "sources") else 1} for c in COLUMNS]
+    columns = [{"field": c, "headerName": headers[c], "sortable": True, "filter": True,
+                "flex": 2 if c in ("title", "place", "sources") else 1} for c in COLUMNS]
+    for column in columns:
+        if column["field"] == "category":  # the category's shape too, as in the layer panel
+            column["valueGetter"] = {"function": "(params.data.mark ? params.data.mark + ' ' : '')"
+                                                 " + params.data.category"}
+    return columns
 
 
 def make_table_panel(lang: str) -> html.Div:
