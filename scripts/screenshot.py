@@ -28,6 +28,22 @@ PHONE_SHOTS = {"screenshot-phone-arabic.png"}
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
 
 
+MAP_IDLE = """
+const gd = document.querySelector('#map-graph .js-plotly-plot');
+const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+const points = gd && gd.data && gd.data.find(d => d.meta === 'incident-points');
+return !!(sub && sub.map && sub.map.loaded() && points && points.lat && points.lat.length);
+"""
+
+
+def _wait_for_map(driver, timeout: float = 90) -> None:
+    """Until the map has drawn its points and MapLibre is idle (software WebGL is slow)."""
+    deadline = time.time() + timeout
+    while not driver.execute_script(MAP_IDLE) and time.time() < deadline:
+        time.sleep(0.5)
+    time.sleep(2)  # the canvas paints the frame after the map reports it is loaded
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -58,7 +74,7 @@ def main() -> int:
                 else:
                     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
                 driver.get(f"http://127.0.0.1:{port}/{query}")
-                time.sleep(8)  # the map's first render, in software WebGL
+                _wait_for_map(driver)
                 (ROOT / "docs").mkdir(exist_ok=True)
                 driver.save_screenshot(str(ROOT / "docs" / name))
                 print(ROOT / "docs" / name)

@@ -20,6 +20,7 @@ from dashboard.i18n import (
     format_number,
     format_range,
     geo_precision_label,
+    is_rtl,
     side_label,
 )
 from dashboard.i18n import gettext as _t
@@ -134,8 +135,9 @@ def render_details(row: pd.Series, dataset: Dataset, lang: str) -> list:
     when = format_date(start, lang)
     if end != start:
         when += f" – {format_date(end, lang)}"
-    if _text(row.get("time_local")):
-        when += f", {_text(row.get('time_local'))}"
+    if _text(row.get("time_local")):  # data text (English): isolated, marked in other pages
+        when = [when, "، " if is_rtl(lang) else ", ",
+                isolated(_text(row.get("time_local")), None if lang == "en" else "en")]
     facts = [
         (_t("Date", lang), when),
         (_t("Date precision", lang), date_precision_label(int(row["date_precision"]), lang)),
