@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8050
 WORKERS ?= 2
 # Debian packages the tests and the image export need.
-SYSTEM_PACKAGES := chromium chromium-driver redis-server
+SYSTEM_PACKAGES := chromium chromium-driver redis-server npm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help install install-dev system-deps test-deps run serve worker test lint bench loadtest validate clean
@@ -36,12 +36,14 @@ install: $(VENV)/.runtime
 
 install-dev: $(VENV)/.dev
 
-# Chromium drives the browser tests and kaleido's image export; Redis backs the Celery tests.
+# Chromium drives the browser tests and kaleido's image export; Redis backs the Celery tests;
+# npm installs axe-core for the accessibility tests.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
@@ -67,7 +69,12 @@ worker: install
 lint: install-dev
 	$(PY) -m ruff check .
 
-test: install-dev system-deps test-deps
+# axe-core (the accessibility audit of tests/browser/test_a11y.py), pinned in package-lock.json.
+node_modules/axe-core/axe.min.js: package.json package-lock.json | system-deps
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: install-dev system-deps test-deps node_modules/axe-core/axe.min.js
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -81,4 +88,4 @@ loadtest: install-dev
 	$(PY) -m bench.load
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

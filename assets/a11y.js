@@ -1,14 +1,13 @@
 /*
- * Accessible names for controls whose Dash components take no aria-* props (dcc.Slider,
- * dcc.Dropdown): the label elements are in the layout, and this links them up whenever the
- * page is (re)rendered. Map: container id -> id of the element that names it.
+ * Accessible names for controls whose Dash components take no aria-* props (dcc.Slider): the
+ * label elements are in the layout, and this links them up whenever the page is (re)rendered.
+ * Map: container id -> id of the element that names it. (Selects, checkboxes and radios are
+ * native elements named by their <label for>, dashboard/components/controls.py.)
  */
 (function () {
   "use strict";
   var NAMES = {
-    "timeline-slider": "timeline-slider-label",
-    "lang-select": "lang-select-label",
-    "speed-select": "speed-select-label"
+    "timeline-slider": "timeline-slider-label"
   };
 
   // Radio groups outside a fieldset: the container becomes a named radiogroup.
@@ -38,6 +37,88 @@
     });
   }
 
-  new MutationObserver(label).observe(document.documentElement, { childList: true, subtree: true });
-  document.addEventListener("DOMContentLoaded", label);
+  // Sheets (layer panel, details): open on wide screens, folded on phones so the map comes
+  // first; the details sheet opens by itself when an incident is chosen.
+  var PHONE = "(max-width: 900px)", shownTitle = null;
+  function sheets() {
+    var phone = window.matchMedia && window.matchMedia(PHONE).matches;
+    document.querySelectorAll("details.sheet:not([data-sheet])").forEach(function (el) {
+      el.setAttribute("data-sheet", "1");
+      el.open = !phone;
+    });
+    var title = document.querySelector("#incident-details .details-title");
+    var text = title ? title.textContent : null;
+    if (text && text !== shownTitle) {
+      var sheet = title.closest("details.sheet");
+      if (sheet && shownTitle !== null) { sheet.open = true; }
+    }
+    shownTitle = text || "";
+  }
+
+  function onChange() { label(); sheets(); }
+  new MutationObserver(onChange).observe(document.documentElement, { childList: true, subtree: true });
+  document.addEventListener("DOMContentLoaded", onChange);
+})();
+
+/*
+ * The incident list (dashboard/components/incident_list.py): one button per incident point of
+ * the drawn map, labelled with the point's own hover line; a button sets the map's clickData,
+ * so the details panel opens as for a click on the point.
+ */
+(function () {
+  "use strict";
+  var MAX_ITEMS = 300;  // aggregated imports draw cells, not points; the list stays short
+
+  function plain(text) {  // hover lines may hold <br> and <b>: the list shows text only
+    var box = document.createElement("div");
+    box.innerHTML = String(text || "").replace(/<br\s*\/?>/gi, " · ");
+    return box.textContent;
+  }
+
+  function li(row, text, current) {
+    return {
+      type: "Li", namespace: "dash_html_components", props: {
+        children: {
+          type: "Button", namespace: "dash_html_components", props: {
+            id: { type: "incident-item", row: row }, n_clicks: 0, type: "button",
+            "aria-current": current ? "true" : undefined, dir: "auto", children: text
+          }
+        }
+      }
+    };
+  }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    a11y: {
+      incidentList: function (figure, selected) {
+        var trace = ((figure && figure.data) || []).find(function (t) {
+          return t.meta === "incident-points";
+        });
+        if (!trace || !trace.customdata) { return []; }
+        var n = Math.min(trace.customdata.length, MAX_ITEMS), items = [];
+        for (var i = 0; i < n; i++) {
+          var row = trace.customdata[i];
+          row = Array.isArray(row) ? row[0] : row;
+          var text = trace.hovertext ? trace.hovertext[i] : (trace.text ? trace.text[i] : row);
+          items.push(li(row, plain(text), false));
+        }
+        return items;
+      },
+      step: function (_prev, _next, value, max) {
+        var ctx = window.dash_clientside.callback_context;
+        var trig = ctx && ctx.triggered && ctx.triggered[0];
+        if (!trig || !trig.value) { return window.dash_clientside.no_update; }
+        var delta = trig.prop_id.indexOf("timeline-prev") === 0 ? -1 : 1;
+        var day = Math.max(0, Math.min(max, (value || 0) + delta));
+        return day === value ? window.dash_clientside.no_update : day;
+      },
+      pickIncident: function (clicks) {
+        var ctx = window.dash_clientside.callback_context;
+        var trig = ctx && ctx.triggered && ctx.triggered[0];
+        if (!trig || !trig.value) { return window.dash_clientside.no_update; }
+        var id = JSON.parse(trig.prop_id.split(".")[0]);
+        return { points: [{ customdata: id.row }] };
+      }
+    }
+  });
 })();

@@ -24,7 +24,53 @@ CALLBACK_MODULES = (
     "dashboard.callbacks.table",
     "dashboard.callbacks.controls",
     "dashboard.callbacks.export",
+    "dashboard.callbacks.a11y",
 )
+
+
+# Dash's own page, with the document's language and direction in the first response (the page
+# sets them again when the language changes, assets/app.js applyDocument) and its scripts in a
+# plain <div>: Dash's <footer> would be a second "contentinfo" landmark beside the page's own.
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="{%lang%}" dir="{%dir%}">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <div class="dash-scripts">
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </div>
+    </body>
+</html>"""
+
+
+def document_attributes(query_lang: str | None) -> tuple[str, str]:
+    """The `<html>` element's lang and dir for a page asked for with `?lang=query_lang`."""
+    from dashboard.i18n import is_rtl
+    from dashboard.view import LANGS
+
+    lang = query_lang if query_lang in LANGS else "en"
+    return lang, "rtl" if is_rtl(lang) else "ltr"
+
+
+def _localise_index(app: dash.Dash) -> None:
+    """Fill the index's {%lang%} and {%dir%} from the request's `lang` parameter."""
+    import flask
+
+    interpolate = app.interpolate_index
+
+    def interpolate_index(**kwargs):
+        lang, direction = document_attributes(flask.request.args.get("lang"))
+        page = interpolate(**kwargs)
+        return page.replace("{%lang%}", lang, 1).replace("{%dir%}", direction, 1)
+
+    app.interpolate_index = interpolate_index
 
 
 def create_app(config: Config | None = None) -> dash.Dash:
@@ -43,6 +89,8 @@ def create_app(config: Config | None = None) -> dash.Dash:
         background_callback_manager=manager,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    app.index_string = INDEX_STRING
+    _localise_index(app)
     app.server.secret_key = resolve_secret_key(config)
     app.server.config["APP_CONFIG"] = config
     from dashboard.layout import app_shell

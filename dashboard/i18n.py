@@ -5,6 +5,19 @@ read with Babel on first use and cached. Nothing is read at import time.
 
 Strings that must be known before a language is (label tables) are marked with `N_`, which the
 extractor also recognises, so the catalogue test sees them.
+
+Arabic (`ar`) is written right to left (`is_rtl`). Two deliberate choices:
+
+- Dates use the Syrian (Levantine) month names of CLDR's `ar_SY` - "30 نيسان 2016", not the
+  Egyptian/Gulf "أبريل" - as the Syrian and Lebanese press of 2016 wrote them, and every style
+  spells the month out (CLDR's Arabic has no abbreviated month names; the numeric "medium" form
+  "03/05/2016" is ambiguous and mirrors oddly).
+- Numbers use Western digits (0-9) with the Arabic-script text, never Arabic-Indic (٠-٩), in
+  the page, the charts, the map and the exports alike. Plotly formats axis ticks and the map
+  draws its labels with Western digits only, so one system on one screen means Western; the
+  Arabic-language news sites the sources come from (Al Jazeera, BBC Arabic, Enab Baladi) wrote
+  Western digits in 2016; and figures stay copyable and comparable with the en/fr views.
+  `ar_SY`'s default numbering system is Arabic-Indic, so the Latin one is asked for by name.
 """
 
 from __future__ import annotations
@@ -30,7 +43,12 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 SOURCE_LANG = "en"
 
 # Babel locale per UI language: British English reads "30 April 2016", not "April 30, 2016".
-_BABEL_LOCALES = {"en": "en_GB", "fr": "fr_FR", "ar": "ar"}
+# Arabic: Syrian month names (see the module docstring).
+_BABEL_LOCALES = {"en": "en_GB", "fr": "fr_FR", "ar": "ar_SY"}
+# The digits every number is written with, in every language (see the module docstring).
+NUMBERING_SYSTEM = "latn"
+# Languages whose dates always spell the month out (no abbreviated months in CLDR's Arabic).
+_SPELLED_MONTHS = frozenset({"ar"})
 
 # Range dash between two figures (an en dash, no spaces: "8–15").
 RANGE_DASH = "\u2013"
@@ -153,22 +171,25 @@ def format_date(d: dt.date | dt.datetime | str, lang: str, style: str = "long") 
     "30 Apr 2016" / "30 avr. 2016", short "30/04/2016"."""
     if style not in ("long", "medium", "short"):
         raise ValueError(f"unknown date style {style!r}")
+    if style != "short" and _lang(lang) in _SPELLED_MONTHS:
+        style = "long"
     return babel_format_date(_as_date(d), style, locale=babel_locale(lang))
 
 
 def format_day_short(d: dt.date | dt.datetime | str, lang: str) -> str:
-    """Day and abbreviated month, for axis ticks: "30 Apr" / "30 avr."."""
-    return format_skeleton("MMMd", _as_date(d), locale=babel_locale(lang))
+    """Day and abbreviated month, for axis ticks: "30 Apr" / "30 avr." / "30 نيسان"."""
+    skeleton = "MMMMd" if _lang(lang) in _SPELLED_MONTHS else "MMMd"
+    return format_skeleton(skeleton, _as_date(d), locale=babel_locale(lang))
 
 
 def format_number(n: Real, lang: str) -> str:
     """A number with the language's separators (fr groups with a narrow no-break space)."""
-    return format_decimal(n, locale=babel_locale(lang))
+    return format_decimal(n, locale=babel_locale(lang), numbering_system=NUMBERING_SYSTEM)
 
 
 def number_separators(lang: str) -> str:
     """Decimal mark then group mark, as plotly's `layout.separators` wants them (fr: ",\u202f")."""
-    symbols = babel_locale(lang).number_symbols["latn"]
+    symbols = babel_locale(lang).number_symbols[NUMBERING_SYSTEM]
     return symbols["decimal"] + symbols["group"]
 
 

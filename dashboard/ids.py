@@ -61,3 +61,9 @@ EXPORT_BRIEFING_BUTTON = "export-briefing-button"
 EXPORT_DECK_BUTTON = "export-deck-button"
 EXPORT_VIDEO_BUTTON = "export-video-button"
 EXPORT_VIDEO_FORMAT = "export-video-format"
+# Accessibility and phones (issue 14).
+TIMELINE_PREV = "timeline-prev"  # previous-day button beside the slider
+TIMELINE_NEXT = "timeline-next"  # next-day button
+INCIDENT_LIST_BOX = "incident-list-box"  # <details> holding the map's incidents as a list
+INCIDENT_LIST = "incident-list"  # its <ul>, filled by the browser (assets/a11y.js)
+INCIDENT_ITEM = "incident-item"  # pattern-matching id type of a list button: {type, row}

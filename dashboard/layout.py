@@ -10,9 +10,11 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.controls import fieldset, radio_group
 from dashboard.components.details import make_details_panel
 from dashboard.components.header import make_header
 from dashboard.components.help import make_help_overlay
+from dashboard.components.incident_list import make_incident_list, skip_past_map
 from dashboard.components.layers import make_layer_panel
 from dashboard.components.map_legend import make_map_legend
 from dashboard.components.table import make_table_panel
@@ -51,7 +53,6 @@ def app_shell() -> html.Div:
             dcc.Store(id=ids.DAYS_STORE),
             dcc.Store(id=ids.VIEW_STORE),
             dcc.Store(id="dom-sync"),
-            html.A(_t("Skip to the map", "en"), href="#map-section", className="skip-link"),
             html.Div(id="page", children=html.P("…", className="loading")),
         ],
     )
@@ -121,6 +122,7 @@ def build_page(
     ]
     return [
         *stores,
+        html.A(_t("Skip to the map", lang), href="#map-section", className="skip-link"),
         make_header(view),
         html.Div(notice_children, id=ids.NOTICE, className="notices"),
         html.Main(
@@ -130,14 +132,17 @@ def build_page(
                 html.Section(
                     id="map-section",
                     className="panel map-panel",
-                    **{"aria-label": _t("Map", lang)},
+                    # Not just "Map": MapLibre names its canvas region "Map" already.
+                    **{"aria-label": _t("Map and timeline", lang)},
                     children=[
                         html.Div(caption or [], id=ids.SCENE_CAPTION, className="scene-caption",
                                  **{"aria-live": "polite"}),
+                        skip_past_map(lang),
                         dcc.Graph(id=ids.MAP_GRAPH, figure=base_map,
                                   config=graph_config("map", view, runtime),
                                   className="map-graph"),
                         make_map_legend(legend, lang),
+                        make_incident_list(lang),
                         make_timeline(view, runtime.days, histogram,
                                       runtime.index_range(view.layers)),
                         # Last, so a scene with an inset leaves the other children where
@@ -158,13 +163,13 @@ def build_page(
                                               config=graph_config("casualties", view, runtime),
                                               className="chart"),
                                     html.Div(className="chart", children=[
-                                        dcc.RadioItems(
-                                            id=ids.CHART_GROUP_SELECT,
-                                            options=[{"label": _t("By side", lang),
-                                                      "value": "side"},
-                                                     {"label": _t("By category", lang),
-                                                      "value": "category"}],
-                                            value=view.chart_group, className="radio inline"),
+                                        fieldset(_t("Group the chart", lang), radio_group(
+                                            ids.CHART_GROUP_SELECT,
+                                            [{"label": _t("By side", lang), "value": "side"},
+                                             {"label": _t("By category", lang),
+                                              "value": "category"}],
+                                            view.chart_group, inline=True),
+                                            legend_class="sr-label", className="bare"),
                                         dcc.Graph(id=ids.DAILY_CHART, figure=daily,
                                                   config=graph_config("daily", view, runtime)),
                                     ]),

@@ -12,7 +12,7 @@ from dashboard.data.model import CATEGORIES
 
 WINDOWS = ("cumulative", "day")  # up to the chosen day / that day only
 MODES = ("explore", "present")
-LANGS = ("en", "fr")
+LANGS = ("en", "fr", "ar")
 THEMES = ("light", "dark")
 BASEMAPS = ("none", "osm", "carto-light", "carto-dark")
 PRESETS = ("aleppo", "north", "syria")

@@ -200,3 +200,69 @@ def test_catalogue_is_compiled_once_per_language():
     from dashboard.i18n import _translations
 
     assert _translations("fr") is _translations("fr")
+
+
+# Arabic (issue 14): the third catalogue follows the French one string for string.
+AR_PO = PACKAGE_DIR / "locale" / "ar.po"
+ARABIC_LETTER = r"[\u0600-\u06FF]"
+
+
+def _ar_catalog():
+    with AR_PO.open("rb") as fh:
+        return read_po(fh, locale="ar")
+
+
+def test_every_french_msgid_has_an_arabic_translation_with_its_placeholders():
+    """New strings land in fr.po first; this names every one still missing from ar.po."""
+    import re
+
+    french, arabic = _catalog(), _ar_catalog()
+    missing, broken = [], []
+    for message in french:
+        if not message.id:
+            continue
+        entry = arabic.get(message.id)
+        strings = entry.string if entry is not None else None
+        strings = strings if isinstance(strings, tuple) else (strings,)
+        if entry is None or not all(strings) or entry.fuzzy:
+            missing.append(repr(message.id))
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        for text in strings:
+            # Placeholders kept; Latin-only msgids ("1280×720", brand names) may stay Latin.
+            if _fields(text) != _fields(ids[-1]):
+                broken.append(repr(message.id))
+            elif re.search("[A-Za-z]{4,}", re.sub(r"\{\w*\}", "", ids[-1])) and \
+                    not re.search(ARABIC_LETTER, text) and ids[-1] != "OpenStreetMap":
+                broken.append(f"{message.id!r} (not Arabic)")
+    assert not missing, "untranslated (add to dashboard/locale/ar.po):\n" + "\n".join(missing)
+    assert not broken, "\n".join(broken)
+
+
+def test_arabic_plural_forms_follow_the_six_arabic_categories():
+    forms = [i18n.ngettext("{n} killed", "{n} killed", n, "ar") for n in (0, 1, 2, 3, 11, 100)]
+    assert forms == ["0 قتيل", "1 قتيل", "2 قتيلان", "3 قتلى", "11 قتيلًا", "100 قتيل"]
+
+
+def test_arabic_dates_use_syrian_month_names_and_western_digits():
+    assert i18n.format_date(DAY, "ar") == "30 نيسان 2016"
+    assert i18n.format_date(dt.date(2016, 5, 3), "ar", "medium") == "3 أيار 2016"
+    assert i18n.format_day_short(DAY, "ar") == "30 نيسان"
+    assert i18n.format_number(12345, "ar") == "12,345"
+    assert i18n.number_separators("ar") == ".,"
+    assert i18n.format_range(8, 12, 15, "ar") == "12 (8–15)"
+    assert i18n.format_range(5, None, None, "ar") == "5 على الأقل"
+
+
+def test_labels_cover_every_code_in_arabic():
+    assert all(i18n.category_label(c, "ar") != i18n.category_label(c, "en") for c in CATEGORIES)
+    assert all(i18n.side_label(s, "ar") != i18n.side_label(s, "en") for s in SIDES)
+    assert i18n.category_label("hospital_strike", "ar") == "استهداف مستشفى"
+
+
+def test_every_category_has_its_own_shape():
+    """Colour is never the only cue: each category also has a distinct shape (issue 14)."""
+    from dashboard.components.category_marks import CATEGORY_MARKS
+
+    assert set(CATEGORY_MARKS) == set(CATEGORIES)
+    assert len(set(CATEGORY_MARKS.values())) == len(CATEGORY_MARKS)

@@ -10,6 +10,7 @@ import pandas as pd
 from dash import html
 
 from dashboard import ids
+from dashboard.components.text import clean, isolated, localised
 from dashboard.data.model import Dataset
 from dashboard.i18n import (
     N_,
@@ -19,6 +20,7 @@ from dashboard.i18n import (
     format_number,
     format_range,
     geo_precision_label,
+    is_rtl,
     side_label,
 )
 from dashboard.i18n import gettext as _t
@@ -32,12 +34,17 @@ MEASURES = {
 }
 
 
-def _text(value) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+_text = clean
+_localised = localised
 
 
-def _localised(row, field: str, lang: str) -> str:
-    return _text(row.get(f"{field}_{lang}")) or _text(row.get(f"{field}_en"))
+def _place_name(place_id: str, dataset: Dataset | None, lang: str) -> str:
+    """The place's own name in `lang` from places.csv (Arabic: name_ar), "" if none."""
+    places = getattr(dataset, "places", None)
+    if not place_id or places is None or places.empty or f"name_{lang}" not in places:
+        return ""
+    match = places[places["place_id"].astype("string") == place_id]
+    return _text(match.iloc[0][f"name_{lang}"]) if len(match) else ""
 
 
 def _source_items(source_ids: str, sources: pd.DataFrame, lang: str) -> list:
@@ -49,8 +56,9 @@ def _source_items(source_ids: str, sources: pd.DataFrame, lang: str) -> list:
         src = sources.loc[sid]
         date = _text(src.get("date"))
         label = f"{_text(src.get('publisher'))}, “{_text(src.get('title'))}”"
-        if date:
-            label += f", {format_date(date, lang, 'medium')}"
+        # Publisher and title keep their own direction inside a right-to-left page.
+        label = [isolated(label), f"، {format_date(date, lang, 'medium')}" if lang == "ar"
+                 else f", {format_date(date, lang, 'medium')}"] if date else [isolated(label)]
         url = _text(src.get("url")) or _text(src.get("via"))
         link = html.A(label, href=url, target="_blank", rel="noopener noreferrer") if url else label
         extra = []
@@ -59,7 +67,7 @@ def _source_items(source_ids: str, sources: pd.DataFrame, lang: str) -> list:
                                   target="_blank", rel="noopener noreferrer"), ")"]
         if _text(src.get("reliability")) == "low":
             extra.append(f" — {_t('low reliability', lang)}")
-        items.append(html.Li([link, *extra]))
+        items.append(html.Li([*(link if isinstance(link, list) else [link]), *extra]))
     return items
 
 
@@ -75,7 +83,8 @@ def _figure_items(incident_id: str, reports: pd.DataFrame, lang: str) -> list:
             figure += f"–{format_number(int(r['figure_high']), lang)}"
         measure = _t(MEASURES.get(_text(r.get("measure")), MEASURES["killed"]), lang)
         when = format_date(r["report_date"], lang, "medium")
-        items.append(html.Li(f"{_text(r.get('reporter'))}: {figure} {measure} ({when})"))
+        items.append(html.Li([isolated(_text(r.get("reporter"))),
+                              f": {figure} {measure} ({when})"]))
     return items
 
 
@@ -97,6 +106,28 @@ def _control_items(place_id: str, dataset: Dataset, lang: str) -> list:
     return items
 
 
+def _place(row, dataset: Dataset, lang: str):
+    """Where: the place's name in the page's language when the incident's own place text is
+    missing in it (Arabic), followed by the English place text, isolated."""
+    own = _text(row.get(f"place_{lang}"))
+    if own or lang == "en":
+        return own or _text(row.get("place_en"))
+    name = _place_name(_text(row.get("place_id")), dataset, lang)
+    english = _localised(row, "place", lang)
+    return [name, " — ", english] if name and english else (name or english)
+
+
+def _attribution(row, lang: str) -> list:
+    """"Attributed to X by Y" with X and Y (data text, English) isolated in the sentence."""
+    marker = "\u2063"  # invisible separator: splits the translated sentence at its fields
+    sentence = _t("Attributed to {target} by {claimant}", lang, target=marker + "T" + marker,
+                  claimant=marker + "C" + marker)
+    values = {"T": _text(row.get("attributed_to")), "C": _text(row.get("attribution_claimant"))}
+    parts = sentence.split(marker)
+    return [isolated(values[p], None if lang == "en" else "en") if p in values and i % 2 else p
+            for i, p in enumerate(parts) if p]
+
+
 def render_details(row: pd.Series, dataset: Dataset, lang: str) -> list:
     """The details panel's children for one incident row."""
     iid = _text(row.get("id"))
@@ -104,12 +135,13 @@ def render_details(row: pd.Series, dataset: Dataset, lang: str) -> list:
     when = format_date(start, lang)
     if end != start:
         when += f" – {format_date(end, lang)}"
-    if _text(row.get("time_local")):
-        when += f", {_text(row.get('time_local'))}"
+    if _text(row.get("time_local")):  # data text (English): isolated, marked in other pages
+        when = [when, "، " if is_rtl(lang) else ", ",
+                isolated(_text(row.get("time_local")), None if lang == "en" else "en")]
     facts = [
         (_t("Date", lang), when),
         (_t("Date precision", lang), date_precision_label(int(row["date_precision"]), lang)),
-        (_t("Place", lang), _localised(row, "place", lang)),
+        (_t("Place", lang), _place(row, dataset, lang)),
         (_t("Location precision", lang),
          geo_precision_label(int(row["geo_precision"]), lang) if pd.notna(row.get("geo_precision"))
          else _t("Not on the map: no sourced location", lang)),
@@ -120,7 +152,8 @@ def render_details(row: pd.Series, dataset: Dataset, lang: str) -> list:
         killed = format_range(row.get("killed_low"), row.get("killed_best"), row.get("killed_high"),
                               lang)
         reporter = _text(row.get("killed_best_reporter"))
-        facts.append((_t("Killed", lang), f"{killed}" + (f" ({reporter})" if reporter else "")))
+        facts.append((_t("Killed", lang), [killed, *([" (", isolated(reporter), ")"]
+                                                      if reporter else [])]))
     if pd.notna(row.get("injured")):
         facts.append((_t("Injured", lang), format_number(int(row["injured"]), lang)))
     notes = [_localised(row, "date_note", lang)]
@@ -130,10 +163,7 @@ def render_details(row: pd.Series, dataset: Dataset, lang: str) -> list:
         html.P(_localised(row, "description", lang), className="details-description"),
     ]
     if _text(row.get("attributed_to")):
-        body.append(html.P(_t("Attributed to {target} by {claimant}", lang,
-                              target=_text(row.get("attributed_to")),
-                              claimant=_text(row.get("attribution_claimant"))),
-                           className="claim"))
+        body.append(html.P(_attribution(row, lang), className="claim"))
     body += [html.P(n, className="hint") for n in notes if n]
     figures = _figure_items(iid, dataset.casualty_reports, lang)
     if figures:
@@ -178,15 +208,15 @@ def make_details_panel(lang: str, children: list | None = None,
     return html.Section(
         className="panel details-panel",
         **{"aria-labelledby": "details-title"},
-        children=[
-            html.H2(_t("Incident details", lang), id="details-title"),
+        children=html.Details(className="sheet", open=True, children=[
+            html.Summary(html.H2(_t("Incident details", lang), id="details-title")),
             html.Div(
                 id=ids.INCIDENT_DETAILS,
                 role="region",
                 **{"aria-live": "polite"},
                 children=children,
             ),
-        ],
+        ]),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.controls import radio_group
 from dashboard.export.video import VIDEO_FORMATS
 from dashboard.i18n import N_
 from dashboard.i18n import gettext as _t
@@ -24,25 +25,24 @@ def _field(label: str, control, field_id: str) -> html.Div:
 
 def make_export_menu(lang: str) -> html.Details:
     """A disclosure (keyboard-friendly without script) holding the export form."""
-    radio = {"className": "radio inline"}
     return html.Details(
         id=ids.EXPORT_MENU,
         className="export-menu",
         children=[
             html.Summary(_t("Export", lang), className="btn"),
             html.Div(className="export-panel", children=[
-                _field(_t("What", lang), dcc.RadioItems(
-                    id=ids.EXPORT_VIEW, value="map", **radio,
-                    options=[{"label": _t(v, lang), "value": k}
-                             for k, v in VIEW_LABELS.items()]), ids.EXPORT_VIEW),
-                _field(_t("Format", lang), dcc.RadioItems(
-                    id=ids.EXPORT_FORMAT, value="png", **radio,
-                    options=[{"label": f.upper(), "value": f} for f in ("png", "svg", "pdf")]),
+                _field(_t("What", lang), radio_group(
+                    ids.EXPORT_VIEW, [{"label": _t(v, lang), "value": k}
+                                      for k, v in VIEW_LABELS.items()], "map", inline=True),
+                    ids.EXPORT_VIEW),
+                _field(_t("Format", lang), radio_group(
+                    ids.EXPORT_FORMAT, [{"label": f.upper(), "value": f}
+                                        for f in ("png", "svg", "pdf")], "png", inline=True),
                     ids.EXPORT_FORMAT),
-                _field(_t("Size", lang), dcc.RadioItems(
-                    id=ids.EXPORT_PRESET, value="slide", **radio,
-                    options=[{"label": _t(v, lang), "value": k}
-                             for k, v in PRESET_LABELS.items()]), ids.EXPORT_PRESET),
+                _field(_t("Size", lang), radio_group(
+                    ids.EXPORT_PRESET, [{"label": _t(v, lang), "value": k}
+                                        for k, v in PRESET_LABELS.items()], "slide",
+                    inline=True), ids.EXPORT_PRESET),
                 html.Div(className="export-field export-custom", children=[
                     html.Label([_t("Width (px)", lang), dcc.Input(
                         id=ids.EXPORT_WIDTH, type="number", min=200, max=4000, step=1,
@@ -51,14 +51,14 @@ def make_export_menu(lang: str) -> html.Details:
                         id=ids.EXPORT_HEIGHT, type="number", min=200, max=4000, step=1,
                         value=900)]),
                 ]),
-                _field(_t("Scale", lang), dcc.RadioItems(
-                    id=ids.EXPORT_SCALE, value=1, **radio,
-                    options=[{"label": f"{s}×", "value": s} for s in (1, 2, 3)]),
+                _field(_t("Scale", lang), radio_group(
+                    ids.EXPORT_SCALE, [{"label": f"{s}×", "value": s} for s in (1, 2, 3)], 1,
+                    inline=True),
                     ids.EXPORT_SCALE),
-                _field(_t("Video", lang), dcc.RadioItems(
-                    id=ids.EXPORT_VIDEO_FORMAT, value="mp4", **radio,
-                    options=[{"label": f.upper() if f != "webm" else "WebM", "value": f}
-                             for f in VIDEO_FORMATS]), ids.EXPORT_VIDEO_FORMAT),
+                _field(_t("Video", lang), radio_group(
+                    ids.EXPORT_VIDEO_FORMAT,
+                    [{"label": f.upper() if f != "webm" else "WebM", "value": f}
+                     for f in VIDEO_FORMATS], "mp4", inline=True), ids.EXPORT_VIDEO_FORMAT),
                 html.Div(className="export-actions", children=[
                     html.Button(_t("Export image", lang), id=ids.EXPORT_BUTTON,
                                 className="btn btn-primary", n_clicks=0),

@@ -5,9 +5,13 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.controls import native_select
 from dashboard.components.export_menu import make_export_menu
 from dashboard.i18n import gettext as _t
 from dashboard.view import View
+
+LANGUAGE_NAMES = [{"label": "English", "value": "en"}, {"label": "Français", "value": "fr"},
+                  {"label": "العربية", "value": "ar"}]
 
 
 def make_header(view: View) -> html.Header:
@@ -30,22 +34,16 @@ def make_header(view: View) -> html.Header:
                         title=_t("Switch presentation mode (key P)", lang),
                         n_clicks=0,
                     ),
-                    html.Span(_t("Language", lang), id="lang-select-label", className="sr-label"),
-                    dcc.Dropdown(
-                        id=ids.LANG_SELECT,
-                        options=[{"label": "English", "value": "en"},
-                                 {"label": "Français", "value": "fr"}],
-                        value=lang,
-                        clearable=False,
-                        searchable=False,
-                        className="lang-select",
-                    ),
+                    # Each language named in itself, and marked as that language.
+                    *native_select(ids.LANG_SELECT, _t("Language", lang), LANGUAGE_NAMES,
+                                   lang, class_name="lang-select"),
                     html.Button(
                         _t("Dark", lang) if view.theme == "light" else _t("Light", lang),
                         id=ids.THEME_TOGGLE,
                         className="btn",
+                        # Named by its visible text (the theme it switches to), as speech input
+                        # users read it; the title says what it is.
                         title=_t("Theme", lang),
-                        **{"aria-label": _t("Theme", lang)},
                         n_clicks=0,
                     ),
                     html.Button(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dash import dcc, html
+from dash import html
 
 from dashboard import ids
+from dashboard.components.category_marks import category_mark
+from dashboard.components.controls import checkbox_group, fieldset, radio_group
 from dashboard.data.model import CATEGORIES
 from dashboard.figures.palette import CATEGORY_COLOURS
 from dashboard.i18n import N_, category_label
@@ -49,6 +51,8 @@ def _category_option(cat: str, lang: str) -> dict:
         children=[
             html.Span(className=f"swatch {ring}", style={"backgroundColor": style["fill"]},
                       **{"aria-hidden": "true"}),
+            # The shape is the second cue; the name beside it says it in words.
+            html.Span(category_mark(cat), className="cat-mark", **{"aria-hidden": "true"}),
             html.Span(category_label(cat, lang)),
             html.Span("", id=count_id(cat), className="layer-count"),
         ],
@@ -69,58 +73,31 @@ def make_layer_panel(
         id=ids.LAYER_PANEL,
         className="panel layer-panel",
         **{"aria-labelledby": "layer-panel-title"},
-        children=[
-            html.H2(_t("Layers", lang), id="layer-panel-title"),
-            html.Fieldset([
-                html.Legend(_t("Incidents", lang)),
-                dcc.Checklist(
-                    id=ids.LAYER_CHECKLIST,
-                    options=[_category_option(c, lang) for c in cats],
-                    value=[c for c in cats if c in view.layers],
-                    className="checklist",
-                ),
-            ]),
-            html.Fieldset([
-                html.Legend(_t("Context", lang)),
-                dcc.Checklist(
-                    id="context-checklist",
-                    options=[{"label": _t(CONTEXT_LABELS[k], lang), "value": k}
-                             for k in CONTEXT_LAYERS],
-                    value=[k for k in CONTEXT_LAYERS if k in view.layers],
-                    className="checklist",
-                ),
-            ]),
-            html.Fieldset(
-                hidden=not data_options,
-                children=[
-                    html.Legend(_t("Imported data", lang)),
-                    dcc.Checklist(
-                        id=ids.DATA_LAYER_CHECKLIST,
-                        options=data_options,
-                        value=[o["value"] for o in data_options if o["value"] in view.layers],
-                        className="checklist",
-                    ),
-                ],
-            ),
-            html.Fieldset([
-                html.Legend(_t("Map view", lang)),
-                dcc.RadioItems(
-                    id=ids.PRESET_SELECT,
-                    options=[{"label": _t(PRESET_LABELS[p], lang), "value": p} for p in PRESETS],
-                    value=view.preset or "aleppo",
-                    className="radio",
-                ),
-            ]),
-            html.Fieldset([
-                html.Legend(_t("Basemap", lang)),
-                dcc.RadioItems(
-                    id=ids.BASEMAP_SELECT,
-                    options=[{"label": _t(BASEMAP_LABELS[b], lang), "value": b} for b in BASEMAPS],
-                    value=view.basemap,
-                    className="radio",
-                ),
+        # A sheet: open on wide screens, folded on phones so the map comes first (assets/a11y.js).
+        children=html.Details(className="sheet", open=True, children=[
+            html.Summary(html.H2(_t("Layers", lang), id="layer-panel-title")),
+            fieldset(_t("Incidents", lang), checkbox_group(
+                ids.LAYER_CHECKLIST, [_category_option(c, lang) for c in cats],
+                [c for c in cats if c in view.layers])),
+            fieldset(_t("Context", lang), checkbox_group(
+                "context-checklist",
+                [{"label": _t(CONTEXT_LABELS[k], lang), "value": k} for k in CONTEXT_LAYERS],
+                [k for k in CONTEXT_LAYERS if k in view.layers])),
+            fieldset(_t("Imported data", lang), checkbox_group(
+                ids.DATA_LAYER_CHECKLIST, data_options,
+                [o["value"] for o in data_options if o["value"] in view.layers]),
+                hidden=not data_options),
+            fieldset(_t("Map view", lang), radio_group(
+                ids.PRESET_SELECT,
+                [{"label": _t(PRESET_LABELS[p], lang), "value": p} for p in PRESETS],
+                view.preset or "aleppo")),
+            fieldset(
+                _t("Basemap", lang),
+                radio_group(ids.BASEMAP_SELECT,
+                            [{"label": _t(BASEMAP_LABELS[b], lang), "value": b}
+                             for b in BASEMAPS], view.basemap),
                 html.P(_t("Tile basemaps load from the internet; the default needs no network.",
                           lang), className="hint"),
-            ]),
-        ],
+            ),
+        ]),
     )

@@ -7,7 +7,9 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import category_label, format_range, side_label
+from dashboard.components.category_marks import category_mark
+from dashboard.components.text import clean
+from dashboard.i18n import category_label, format_range, is_rtl, side_label
 from dashboard.i18n import gettext as _t
 
 # Past this many rows the table shows the most recent ones and says so; the map and charts
@@ -26,17 +28,18 @@ def table_rows(frame: pd.DataFrame, lang: str) -> list[dict]:
     for r in frame.itertuples(index=False):
         start = pd.Timestamp(r.date_start).date().isoformat()
         end = pd.Timestamp(r.date_end).date().isoformat()
-        place = getattr(r, f"place_{lang}", None) or r.place_en
-        title = getattr(r, f"title_{lang}", None) or r.title_en
+        place = clean(getattr(r, f"place_{lang}", None)) or clean(r.place_en)
+        title = clean(getattr(r, f"title_{lang}", None)) or clean(r.title_en)
         sources = r.source_ids if isinstance(r.source_ids, str) and r.source_ids else r.source_text
         rows.append({
             "id": str(r.id),
             "date": start if start == end else f"{start} – {end}",
             "category": category_label(str(r.category), lang),
-            "place": "" if pd.isna(place) else str(place),
+            "mark": category_mark(str(r.category)),  # shown before the category, not in CSV
+            "place": place,
             "killed": format_range(r.killed_low, r.killed_best, r.killed_high, lang),
             "side": side_label(str(r.side), lang) if isinstance(r.side, str) else "",
-            "title": "" if pd.isna(title) else str(title),
+            "title": title,
             "sources": "" if pd.isna(sources) else str(sources).replace(";", "; "),
         })
     return rows
@@ -49,8 +52,13 @@ def column_defs(lang: str) -> list[dict]:
         "place": _t("Place", lang), "killed": _t("Killed", lang), "side": _t("Side", lang),
         "title": _t("Title", lang), "sources": _t("Sources", lang),
     }
-    return [{"field": c, "headerName": headers[c], "sortable": True, "filter": True,
-             "flex": 2 if c in ("title", "place", "sources") else 1} for c in COLUMNS]
+    columns = [{"field": c, "headerName": headers[c], "sortable": True, "filter": True,
+                "flex": 2 if c in ("title", "place", "sources") else 1} for c in COLUMNS]
+    for column in columns:
+        if column["field"] == "category":  # the category's shape too, as in the layer panel
+            column["valueGetter"] = {"function": "(params.data.mark ? params.data.mark + ' ' : '')"
+                                                 " + params.data.category"}
+    return columns
 
 
 def make_table_panel(lang: str) -> html.Div:
@@ -70,7 +78,8 @@ def make_table_panel(lang: str) -> html.Div:
                 rowData=[],
                 getRowId="params.data.id",
                 dashGridOptions={"animateRows": False, "pagination": True,
-                                 "paginationPageSize": 50, "domLayout": "normal"},
+                                 "paginationPageSize": 50, "domLayout": "normal",
+                                 "enableRtl": is_rtl(lang)},
                 className="ag-theme-quartz incident-grid",
                 style={"height": "420px"},
             ),

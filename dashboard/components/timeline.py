@@ -7,6 +7,7 @@ import datetime as dt
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.controls import fieldset, native_select, radio_group
 from dashboard.i18n import format_date, format_day_short
 from dashboard.i18n import gettext as _t
 from dashboard.view import View
@@ -43,30 +44,37 @@ def make_timeline(view: View, days: list[dt.date], histogram,
                             className="timeline-date", **{"aria-live": "polite"}),
                 html.Button(_t("Play", lang), id=ids.PLAY_BUTTON, className="btn btn-primary",
                             n_clicks=0, **{"aria-pressed": "false"}),
-                html.Span(_t("Speed", lang), id="speed-select-label", className="inline-label"),
-                dcc.Dropdown(
-                    id=ids.SPEED_SELECT,
-                    options=[{"label": f"{s:g}×", "value": s} for s in SPEEDS],
-                    value=view.speed if view.speed in SPEEDS else 1.0,
-                    clearable=False, searchable=False, className="speed-select",
-                ),
-                dcc.RadioItems(
-                    id=ids.WINDOW_SELECT,
-                    options=[{"label": _t("Up to this day", lang), "value": "cumulative"},
-                             {"label": _t("This day only", lang), "value": "day"}],
-                    value=view.window,
-                    className="radio inline",
-                ),
+                *native_select(ids.SPEED_SELECT, _t("Speed", lang),
+                               [{"label": f"{s:g}×", "value": f"{s:g}"} for s in SPEEDS],
+                               f"{view.speed if view.speed in SPEEDS else 1.0:g}",
+                               label_class="inline-label", class_name="speed-select"),
+                fieldset(_t("Days shown", lang), radio_group(
+                    ids.WINDOW_SELECT,
+                    [{"label": _t("Up to this day", lang), "value": "cumulative"},
+                     {"label": _t("This day only", lang), "value": "day"}],
+                    view.window, inline=True), legend_class="sr-label", className="bare"),
             ]),
             dcc.Graph(id=ids.HISTOGRAM, figure=histogram, className="day-histogram",
                       config={"displayModeBar": False, "staticPlot": False}),
             html.Div(id="timeline-slider-label", className="sr-only",
                      children=_t("Timeline", lang)),
-            dcc.Slider(
-                id=ids.TIMELINE_SLIDER,
-                min=lo, max=hi, step=1, value=index,
-                marks=_marks(days, lang, lo, hi), updatemode="drag", allow_direct_input=False,
-            ),
+            # Earlier days on the left in every language, Arabic included (README "Languages"),
+            # so this row stays left to right; the step buttons take a thumb's tap.
+            html.Div(className="slider-row", dir="ltr", children=[
+                html.Button("◀", id=ids.TIMELINE_PREV, className="btn step-btn", n_clicks=0,
+                            title=_t("Previous day", lang),
+                            **{"aria-label": _t("Previous day", lang)}),
+                html.Div(className="slider-box", children=[
+                    dcc.Slider(
+                        id=ids.TIMELINE_SLIDER,
+                        min=lo, max=hi, step=1, value=index,
+                        marks=_marks(days, lang, lo, hi), updatemode="drag",
+                        allow_direct_input=False,
+                    ),
+                ]),
+                html.Button("▶", id=ids.TIMELINE_NEXT, className="btn step-btn", n_clicks=0,
+                            title=_t("Next day", lang), **{"aria-label": _t("Next day", lang)}),
+            ]),
             dcc.Interval(id=ids.PLAY_INTERVAL, interval=int(1000 / view.speed), disabled=True),
         ],
     )

@@ -52,13 +52,14 @@ def empty_frame(kinds: Mapping[str, str]) -> pd.DataFrame:
 
 
 def frame_from_csv(
-    table: CsvText, columns: list[str], label: str
+    table: CsvText, columns: list[str], label: str, may_be_absent: frozenset[str] = frozenset()
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Text frame (all "string", empty -> NA) of the records; None if the header is unusable."""
+    """Text frame (all "string", empty -> NA) of the records; None if the header is unusable.
+    Columns in `may_be_absent` missing from the header are all NA."""
     problems: list[Problem] = []
     header = table.header
     duplicated = sorted({name for name in header if header.count(name) > 1})
-    missing = [name for name in columns if name not in header]
+    missing = [name for name in columns if name not in header and name not in may_be_absent]
     for name in duplicated:
         problems.append(Problem(label, 1, name, "column appears more than once"))
     if missing:
@@ -68,14 +69,14 @@ def frame_from_csv(
     for name in header:
         if name not in columns:
             problems.append(Problem(label, 1, name, "unknown column, ignored", "warning"))
-    positions = [header.index(name) for name in columns]
+    positions = [header.index(name) if name in header else None for name in columns]
     rows, lines = [], []
     for record, line in zip(table.rows, table.lines, strict=True):
         if len(record) != len(header):
             reason = f"has {len(record)} fields, the header has {len(header)}; record skipped"
             problems.append(Problem(label, line, None, reason))
         else:
-            rows.append([record[i] for i in positions])
+            rows.append([None if i is None else record[i] for i in positions])
             lines.append(line)
     return text_frame(rows, lines, columns), problems
 

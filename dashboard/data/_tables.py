@@ -98,7 +98,8 @@ def _csv_records(table: Table, path: Path) -> pd.DataFrame | None:
     if text is None:
         return None
     table.records = len(text.rows)
-    raw, problems = frame_from_csv(text, list(table.spec.kinds), table.label)
+    raw, problems = frame_from_csv(text, list(table.spec.kinds), table.label,
+                                   table.spec.may_be_absent)
     table.problems += problems
     return raw
 

@@ -79,7 +79,8 @@ def dataset_from_tables(tables: dict[str, Table]) -> Dataset:
     scenes = tables["scenes.json"]
     scene_order = scenes.frame.sort_values("scene").index
     return Dataset(
-        incidents=normalise_incidents(tables["incidents.csv"].frame, "curated"),
+        incidents=_with_arabic(normalise_incidents(tables["incidents.csv"].frame, "curated"),
+                               tables["incidents.csv"].frame, places),
         casualty_reports=_plain(tables["casualty_reports.csv"]),
         places=places,
         zones=_with_geometry(tables["zones.geojson"]),
@@ -91,6 +92,20 @@ def dataset_from_tables(tables: dict[str, Table]) -> Dataset:
         scenes=tuple(scenes.items[line] for line in scene_order),
         problems=tuple(p for table in tables.values() for p in table.problems),
     )
+
+
+def _with_arabic(incidents: gpd.GeoDataFrame, raw: pd.DataFrame,
+                 places: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Arabic fields of the curated incidents: `place_ar` is the name (places.csv name_ar) of
+    the place the point is put at, and `title_ar` the file's optional Arabic title. Pages in
+    Arabic fall back to English where these are empty."""
+    names = places.set_index("place_id")["name_ar"] if "name_ar" in places else pd.Series()
+    incidents = incidents.copy()
+    incidents["place_ar"] = incidents["place_id"].map(names).astype("string")
+    titles = raw["title_ar"].reset_index(drop=True) if "title_ar" in raw else None
+    incidents["title_ar"] = (titles.astype("string") if titles is not None
+                             else pd.Series(pd.NA, index=incidents.index, dtype="string"))
+    return incidents
 
 
 def _plain(table: Table) -> pd.DataFrame:
@@ -121,7 +136,7 @@ def _with_geometry(table: Table) -> gpd.GeoDataFrame:
 
 def _control(control: pd.DataFrame, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """control.csv with each place's name and Point (None if the place has no coordinate)."""
-    names = places[["place_id", "name_en", "name_fr", "lat", "lon"]]
+    names = places[["place_id", "name_en", "name_fr", "name_ar", "lat", "lon"]]
     joined = control.merge(names, on="place_id", how="left", validate="many_to_one")
     return _points(joined)
 

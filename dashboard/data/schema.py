@@ -58,6 +58,7 @@ class FileSpec:
     key: str | None = None  # the id column other files refer to
     warn_if_empty: frozenset[str] = frozenset()  # empty here keeps the record, with a warning
     geometry_types: tuple[str, ...] = ()  # GeoJSON files: allowed geometry types
+    may_be_absent: frozenset[str] = frozenset()  # optional columns (translations): NA if absent
 
 
 def _build(
@@ -67,6 +68,7 @@ def _build(
     key: str | None = None,
     warn_if_empty: tuple[str, ...] = (),
     geometry_types: tuple[str, ...] = (),
+    may_be_absent: tuple[str, ...] = (),
 ) -> FileSpec:
     """columns: name -> (kind, required, *checks). The key column must be unique."""
     schema_columns = {}
@@ -80,7 +82,8 @@ def _build(
         )
     schema = pa.DataFrameSchema(schema_columns, checks=list(checks), name=name)
     kinds = {column: spec[0] for column, spec in columns.items()}
-    return FileSpec(name, kinds, schema, key, frozenset(warn_if_empty), geometry_types)
+    return FileSpec(name, kinds, schema, key, frozenset(warn_if_empty), geometry_types,
+                    frozenset(may_be_absent))
 
 
 _SOURCES = ("list", True, IDS_CHECK)
@@ -152,6 +155,7 @@ INCIDENTS = _build("incidents.csv", {
     "injured": ("int", False, NON_NEGATIVE),
     "title_en": _TEXT,
     "title_fr": _TEXT,
+    "title_ar": _OPT_TEXT,
     "description_en": _TEXT,
     "description_fr": _TEXT,
     "source_ids": _SOURCES,
@@ -165,7 +169,7 @@ INCIDENTS = _build("incidents.csv", {
     row_check("killed_high", "must not be below killed_low",
               lambda df: df["killed_low"].isna() | df["killed_high"].isna()
               | (df["killed_low"] <= df["killed_high"])),
-), key="id", warn_if_empty=("description_en", "description_fr"))
+), key="id", warn_if_empty=("description_en", "description_fr"), may_be_absent=("title_ar",))
 
 CASUALTY_REPORTS = _build("casualty_reports.csv", {
     "report_id": ("str", True, ID_CHECK),
@@ -207,6 +211,7 @@ _ZONE_COLUMNS: dict[str, tuple] = {
     "kind": ("str", True, isin(ZONE_KINDS)),
     "name_en": _TEXT,
     "name_fr": _TEXT,
+    "name_ar": _OPT_TEXT,
     "valid_from": ("datetime", True),
     "valid_to": ("datetime", True),
     "start_times_reported_en": _OPT_TEXT,
@@ -222,7 +227,8 @@ _ZONE_COLUMNS: dict[str, tuple] = {
 _ZONE_CHECKS = (ordered("valid_from", "valid_to"),)
 _DESCRIPTIONS = ("description_en", "description_fr")
 
-ZONES = _build("zones.csv", _ZONE_COLUMNS, _ZONE_CHECKS, "zone_id", _DESCRIPTIONS)
+ZONES = _build("zones.csv", _ZONE_COLUMNS, _ZONE_CHECKS, "zone_id", _DESCRIPTIONS,
+               may_be_absent=("name_ar",))
 
 ZONES_GEOJSON = _build(
     "zones.geojson",
@@ -235,6 +241,7 @@ ROUTES = _build("routes.geojson", {
     "route_id": ("str", True, ID_CHECK),
     "name_en": _TEXT,
     "name_fr": _TEXT,
+    "name_ar": _OPT_TEXT,
     "approximate": ("bool", True),
     "method": _TEXT,
     "description_en": _TEXT,
@@ -267,8 +274,10 @@ SCENES = _build("scenes.json", {
     "scene": ("int", True, pa.Check.ge(1, error="must be 1 or more")),
     "title_en": _TEXT,
     "title_fr": _TEXT,
+    "title_ar": _OPT_TEXT,
     "caption_en": _TEXT,
     "caption_fr": _TEXT,
+    "caption_ar": _OPT_TEXT,
     "date": ("date", True),
     "window": ("str", True, isin(WINDOWS)),
     "layers": ("list", False, IDS_CHECK),

@@ -19,7 +19,7 @@ from dashboard.data.model import CATEGORIES, Dataset
 from dashboard.export.compose import ExportMeta, compose_figure
 from dashboard.export.links import permalink_line
 from dashboard.export.spec import ExportSpec
-from dashboard.i18n import format_date
+from dashboard.i18n import category_label, format_date, format_number, is_rtl
 from dashboard.i18n import gettext as _t
 from dashboard.scenes import apply_scene, inset_view, scene_text
 from dashboard.view import View
@@ -116,6 +116,25 @@ def subtitle(kind: str, view: View, day: dt.date, first_day: dt.date) -> str:
     return _t("Killed per day, by side (range as reported)", lang)
 
 
+def describe(data: ExportData, content: ExportContent) -> str:
+    """The image's text alternative (alt text), in the export's language: its title, what it
+    shows and how much, its caption and sources, and the link that reopens it. Written beside
+    each exported image (`<name>.txt`) and into a PDF's Subject."""
+    from dashboard.filters import filter_incidents
+
+    lang, meta = content.view.lang, content.meta
+    lines = [meta.title, meta.subtitle, meta.caption]
+    if content.kind in ("map", "slide"):
+        shown = filter_incidents(data.frame(), content.view)
+        counts = Counter(shown["category"].dropna().astype(str))
+        parts = [f"{category_label(c, lang)} {format_number(counts[c], lang)}"
+                 for c in CATEGORIES if counts[c]]
+        lines.append(_t("Map: {n} incidents shown ({counts}).", lang,
+                        n=format_number(len(shown), lang),
+                        counts=("، " if is_rtl(lang) else ", ").join(parts)))
+    return "\n".join(line for line in (*lines, meta.sources, meta.permalink) if line) + "\n"
+
+
 def shown_categories(data: ExportData, view: View) -> set[str]:
     """Categories with at least one incident in the exported view."""
     from dashboard.filters import filter_incidents
@@ -188,6 +207,7 @@ def build_content(data: ExportData, view: View, kind: str, *, base_url: str = "/
         permalink=permalink_line(view_to_url(view, base_url), lang),
         caption=caption,
         theme=view.theme,
+        rtl=is_rtl(lang),
     )
     return ExportContent(kind=kind, day=day, figures=figures, meta=meta, view=view)
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from dashboard.export.bidi import isolate_figure
 from dashboard.export.labels import labels_to_annotations
 from dashboard.export.spec import ExportSpec, pixel_size
 from dashboard.figures.theme import surface
@@ -62,6 +63,7 @@ class ExportMeta:
     caption: str = ""  # a scene's caption (slides)
     theme: str = "light"
     inset_label: str = ""  # the places of the "inset" figure, if any (a scene's far part)
+    rtl: bool = False  # a right-to-left language: header and footer right-aligned
 
 
 # ---------------------------------------------------------------- scaling
@@ -296,15 +298,18 @@ def _bands(meta: ExportMeta, canvas: _Canvas, colours: dict) -> tuple[list, int,
         size = canvas.px(22, 12)
         header.append((_wrap(meta.caption, inner, size, 3), size, colours["text"], False))
     annotations, top = [], pad
+    # Right to left: the header and footer start at the right edge.
+    x, side = ((w - pad) / w, "right") if meta.rtl else (pad / w, "left")
     for lines, size, colour, bold in header:
-        annotations.append(_text(pad / w, 1 - top / h, lines, size, colour, bold=bold))
+        annotations.append(_text(x, 1 - top / h, lines, size, colour, anchor=(side, "top"),
+                                 bold=bold))
         top += round(1.3 * size * len(lines)) + round(0.2 * size)
     size = canvas.px(15, 10)
     footer = _wrap(meta.sources, inner, size, 2) if meta.sources else []
     footer += [meta.permalink] if meta.permalink else []
     if footer:
-        annotations.append(_text(pad / w, (pad // 2) / h, footer, size, colours["muted"],
-                                 anchor=("left", "bottom")))
+        annotations.append(_text(x, (pad // 2) / h, footer, size, colours["muted"],
+                                 anchor=(side, "bottom")))
     bottom = pad // 2 + round(1.35 * size * len(footer))
     return annotations, h - top - pad // 2, bottom + pad // 2
 
@@ -421,7 +426,7 @@ def compose_figure(kind: str, figures: dict[str, go.Figure], meta: ExportMeta,
     composed = labels_to_annotations({"data": data, "layout": layout})
     for trace in composed["data"]:
         _offset_safe(trace)
-    return go.Figure(composed)
+    return go.Figure(isolate_figure(composed) if meta.rtl else composed)
 
 
 MAP_INCIDENT_LEGEND = "legend3"  # a slide's second map legend column: the incidents

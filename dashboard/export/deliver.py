@@ -16,6 +16,7 @@ from dashboard.export.build import (
     ExportData,
     build_content,
     build_scene_content,
+    describe,
     shown_categories,
     subtitle,
 )
@@ -64,9 +65,17 @@ def export_view(data: ExportData, view: View, spec: ExportSpec, out_dir: Path, *
     view = dataclasses.replace(view, date=check_day(view.date, first, last))
     content = build_content(data, view, spec.view, base_url=check_base_url(base_url),
                             slide_chart=slide_chart)
-    image = render(content.figure(spec), spec, title=content.meta.title)
+    alt = describe(data, content)
+    image = render(content.figure(spec), spec, title=content.meta.title, description=alt)
     name = default_filename(spec, content.day, lang=view.lang, theme=view.theme)
-    return write_atomic(Path(out_dir) / name, image)
+    path = write_atomic(Path(out_dir) / name, image)
+    write_atomic(alt_text_path(path), alt.encode("utf-8"))
+    return path
+
+
+def alt_text_path(image: Path) -> Path:
+    """Where an image's text description goes: beside it, `<name>.txt`."""
+    return image.with_name(image.name + ".txt")
 
 
 def export_briefing(data: ExportData, out_dir: Path, *, lang: str = "en", theme: str = "light",
@@ -79,21 +88,25 @@ def export_briefing(data: ExportData, out_dir: Path, *, lang: str = "en", theme:
     spec = spec or make_spec("slide", "png")
     pdf_spec = dataclasses.replace(spec, fmt="pdf", filename=None)
     scenes = _scenes(data)
-    written, pages = [], []
+    written, pages, alts = [], [], []
     for i, scene in enumerate(scenes, start=1):
         content = build_scene_content(data, scene, len(scenes), lang=lang, theme=theme,
                                       kind=spec.view, base_url=check_base_url(base_url))
         figure = content.figure(spec)
-        image = render(figure, spec, title=content.meta.title)
+        alt = describe(data, content)
+        image = render(figure, spec, title=content.meta.title, description=alt)
         name = default_filename(dataclasses.replace(spec, filename=None), content.day,
                                 lang=lang, theme=theme, scene=int(scene["scene"]))
         written.append(write_atomic(Path(out_dir) / name, image))
+        write_atomic(alt_text_path(written[-1]), alt.encode("utf-8"))
+        alts.append(alt)
         pages.append(image if spec.fmt == "pdf" else
-                     render(figure, pdf_spec, title=content.meta.title))
+                     render(figure, pdf_spec, title=content.meta.title, description=alt))
         if progress is not None:
             progress(i, len(scenes))
-    pack = merge_pdfs(pages, title=_pack_title(data, lang))
+    pack = merge_pdfs(pages, title=_pack_title(data, lang), subject="\n\n".join(alts))
     written.append(write_atomic(Path(out_dir) / briefing_filename(lang, theme), pack))
+    write_atomic(alt_text_path(written[-1]), "\n\n".join(alts).encode("utf-8"))
     return written
 
 

@@ -193,8 +193,10 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def _resize_pdf(data: bytes, spec: ExportSpec, title: str | None) -> bytes:
-    """Give the PDF page the design size in points (A4 stays A4 at any scale) and a title."""
+def _resize_pdf(data: bytes, spec: ExportSpec, title: str | None,
+                subject: str | None = None) -> bytes:
+    """Give the PDF page the design size in points (A4 stays A4 at any scale), a title and
+    the image's description (Subject) when given."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
@@ -203,14 +205,15 @@ def _resize_pdf(data: bytes, spec: ExportSpec, title: str | None) -> bytes:
         factor = target_w / float(page.mediabox.width)
         if abs(factor - 1) > 1e-6:
             page.scale_by(factor)
-    writer.add_metadata({"/Title": title or "Aleppo situation map", "/Creator": "dashboard"})
+    writer.add_metadata({"/Title": title or "Aleppo situation map", "/Creator": "dashboard",
+                         **({"/Subject": subject} if subject else {})})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
 def render(fig: go.Figure, spec: ExportSpec, *, title: str | None = None,
-           session: BrowserSession | None = None) -> bytes:
+           session: BrowserSession | None = None, description: str | None = None) -> bytes:
     """The bytes of `fig` (already composed at the spec's design size) as spec.fmt.
 
     A PNG is exactly `pixel_size(spec)`; an SVG says so in its width/height; a PDF page is the
@@ -222,11 +225,12 @@ def render(fig: go.Figure, spec: ExportSpec, *, title: str | None = None,
         if png_size(data) != pixel_size(spec):
             raise ExportError(f"rendered {png_size(data)} px, expected {pixel_size(spec)}")
     elif spec.fmt == "pdf":
-        data = _resize_pdf(data, spec, title)
+        data = _resize_pdf(data, spec, title, description)
     return data
 
 
-def merge_pdfs(pages: list[bytes], title: str | None = None) -> bytes:
+def merge_pdfs(pages: list[bytes], title: str | None = None,
+               subject: str | None = None) -> bytes:
     """One PDF from several (the briefing pack: one page per scene, in order)."""
     from pypdf import PdfReader, PdfWriter
 
@@ -234,7 +238,8 @@ def merge_pdfs(pages: list[bytes], title: str | None = None) -> bytes:
     for data in pages:
         writer.append(PdfReader(io.BytesIO(data)))
     if title:
-        writer.add_metadata({"/Title": title, "/Creator": "dashboard"})
+        writer.add_metadata({"/Title": title, "/Creator": "dashboard",
+                             **({"/Subject": subject} if subject else {})})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -12,6 +12,7 @@ from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from dashboard.app_factory import create_app
 from dashboard.config import DEFAULT_GEODATA, load_config
@@ -182,7 +183,7 @@ def test_map005_language_switch_changes_labels_and_dates(dash_duo, tmp_path):
     _open(dash_duo, tmp_path, "?date=2016-05-03")
     dash_duo.wait_for_contains_text("#timeline-date", "3 May 2016")
     assert "Layers" in dash_duo.find_element("#layer-panel").text
-    dash_duo.select_dcc_dropdown("#lang-select", value="Français")
+    Select(dash_duo.find_element("#lang-select")).select_by_visible_text("Français")
     dash_duo.wait_for_contains_text("#timeline-date", "3 mai 2016", timeout=10)
     assert "Couches" in dash_duo.find_element("#layer-panel").text
     assert _query(dash_duo)["lang"] == "fr"

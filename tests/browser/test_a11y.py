@@ -1,0 +1,71 @@
+"""Accessibility audit in a real browser: axe-core (pinned in package.json) finds no critical
+and no serious violation on the pages of issue 14, and the keyboard reaches what a map click
+does. Five page loads serve every page in both themes and all three languages."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.keys import Keys
+
+from tests.browser._page import axe, blocking, load, start, until
+
+pytestmark = pytest.mark.browser
+
+# query -> what it covers (default view, each language, present mode, incident selected,
+# table open, both themes).
+PAGES = (
+    ("", "default view, English, light"),
+    ("?lang=fr&theme=dark", "French, dark"),
+    ("?lang=ar&incident=E09&date=2016-04-27", "Arabic, an incident selected (then the table)"),
+    ("?mode=present", "present mode, English, light"),
+    ("?lang=ar&theme=dark&mode=present", "present mode, Arabic, dark"),
+)
+
+
+def test_axe_finds_no_critical_or_serious_violation(dash_duo, tmp_path):
+    start(dash_duo, tmp_path)
+    driver, failures = dash_duo.driver, {}
+    for query, what in PAGES:
+        load(dash_duo, query)
+        if "incident=" in query:
+            until(lambda: driver.find_elements("css selector", "#incident-details h3"), 10,
+                  "details shown")
+        failures[what] = blocking(axe(driver))
+        if "incident=" in query:  # the same page with the table tab open
+            dash_duo.find_element("#bottom-tabs .tab:nth-child(2)").click()
+            until(lambda: driver.find_elements("css selector", "#incident-table .ag-row"), 15,
+                  "table rows")
+            failures[what + ", table open"] = blocking(axe(driver))
+    assert not any(failures.values()), failures
+
+
+def test_keyboard_reaches_incidents_and_steps_days(dash_duo, tmp_path):
+    """The skip link, the list of the map's incidents (Enter opens the details, as a click on
+    the point does) and the previous/next day buttons, all from the keyboard."""
+    start(dash_duo, tmp_path)
+    load(dash_duo, "?date=2016-04-27")
+    driver = dash_duo.driver
+    skip = driver.find_element("css selector", "#map-section .skip-link")
+    target = skip.get_attribute("href").split("#")[1]
+    assert driver.find_elements("css selector", f"#{target}")
+    summary = dash_duo.find_element("#incident-list-box > summary")
+    summary.send_keys(Keys.ENTER)
+    buttons = until(lambda: driver.find_elements("css selector", "#incident-list button"), 10,
+                    "incident list")
+    shown = driver.execute_script("""
+        const gd = document.querySelector('#map-graph .js-plotly-plot');
+        return gd.data.find(d => d.meta === 'incident-points').lat.length;""")
+    assert len(buttons) == shown
+    hospital = next(b for b in buttons if "Hospital strike" in b.text)
+    hospital.send_keys(Keys.ENTER)
+    dash_duo.wait_for_contains_text("#incident-details", "Al-Quds hospital", timeout=10)
+    # Focus is visible: the focused control gets an outline.
+    assert driver.execute_script(
+        "return getComputedStyle(document.activeElement).outlineStyle") != "none"
+    dash_duo.find_element("#timeline-next").send_keys(Keys.ENTER)
+    dash_duo.wait_for_contains_text("#timeline-date", "28 April 2016", timeout=10)
+    dash_duo.find_element("#timeline-prev").send_keys(Keys.ENTER)
+    dash_duo.find_element("#timeline-prev").send_keys(Keys.ENTER)
+    dash_duo.wait_for_contains_text("#timeline-date", "26 April 2016", timeout=10)
+    # Play never starts by itself.
+    assert dash_duo.find_element("#play-button").get_attribute("aria-pressed") == "false"
