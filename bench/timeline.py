@@ -280,10 +280,27 @@ def format_targets(checks: list[dict]) -> str:
 # --- processes -------------------------------------------------------------------------------
 
 
+def port_range() -> range:
+    """Ports the benchmark may use: BENCH_PORTS="first-last", else DASH_TEST_PORT_BASE + 90..99
+    (the tests' convention for sharing one machine), else any free port (an empty range)."""
+    spec = os.environ.get("BENCH_PORTS", "").strip()
+    if spec:
+        first, _, last = spec.partition("-")
+        return range(int(first), int(last or first) + 1)
+    base = os.environ.get("DASH_TEST_PORT_BASE", "").strip()
+    return range(int(base) + 90, int(base) + 100) if base else range(0)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free loopback port, inside `port_range()` when one is set."""
+    for port in port_range() or [0]:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError(f"no free port in {port_range()}")
 
 
 def vm_hwm_mb(pid: int) -> float | None:
@@ -407,7 +424,7 @@ class StaticServer:
                 pass
 
         handler = partial(Quiet, directory=str(directory))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
