@@ -59,6 +59,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
         if module is not None:
             module.register(app)
     _serve_outlines(app)
+    importlib.import_module("dashboard.payload_resource").register(app)
     server = _optional("dashboard.server")
     if server is not None:
         server.install(app, config)

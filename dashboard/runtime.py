@@ -59,9 +59,12 @@ class Runtime:
         )
 
     @cached_property
-    def payload_json(self) -> str:
-        """The payload serialised once per process (it can be tens of MB for big imports)."""
-        return json.dumps(self.payload, separators=(",", ":"))
+    def payload_resource(self):
+        """The payload packed for the browser (payload_resource.py): built once per process,
+        fetched once per browser."""
+        from dashboard.payload_resource import build_resource
+
+        return build_resource(self.payload)
 
     @cached_property
     def categories(self) -> frozenset[str]:
