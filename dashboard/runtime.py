@@ -1,7 +1,7 @@
-"""The per-process, read-only data the app serves: loaded once, lazily, after fork.
+"""The per-process, read-only data the app serves: loaded once, lazily.
 
-Gunicorn imports `app:server` in the master; each worker then loads its own copy on first use
-(or in the post_fork hook), so no worker shares mutable state with another.
+Under gunicorn the master loads it before it forks the workers (gunicorn_conf.when_ready), so
+the workers share its memory pages; nothing here is ever written after loading.
 """
 
 from __future__ import annotations
@@ -91,6 +91,14 @@ class Runtime:
         if outlines is None:
             return None
         return json.dumps(outlines, separators=(",", ":"), ensure_ascii=False).encode()
+
+    def warm(self) -> None:
+        """Work out now everything a page view reads (gunicorn runs this before it forks the
+        workers, so they share the result instead of each building its own)."""
+        for name in ("days", "id_to_row", "categories", "day_contexts", "outlines_json",
+                     "payload", "payload_resource"):
+            getattr(self, name)
+        self.payload_resource.warm()
 
     def counts(self) -> dict[str, int]:
         """Record counts for health checks."""
