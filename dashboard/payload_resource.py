@@ -32,9 +32,10 @@ ROUTE = "/data/timeline-<digest>.bin"
 MIMETYPE = "application/octet-stream"
 CACHE_SECONDS = 365 * 24 * 3600
 _ALIGN = 8
-# Compressed once per process: brotli at a mid level (a million events, ~30 MB raw, compress
-# in about a second) and gzip for browsers without brotli.
-BROTLI_QUALITY = 5
+# Compressed once per process (before gunicorn forks): brotli at the level the server uses for
+# its other responses (a million events, ~30 MB raw, in about a second) and gzip for browsers
+# without brotli.
+BROTLI_QUALITY = 4
 GZIP_LEVEL = 6
 
 
@@ -153,12 +154,13 @@ def page_reference() -> dict:
     return reference(resource, dash.get_relative_path(resource.path))
 
 
-def _choose_encoding(accept) -> str:
-    """br, then gzip, then the body as it is, by what the request accepts (q=0 refuses)."""
-    for encoding in ("br", "gzip"):
-        if accept[encoding] > 0:
-            return encoding
-    return "identity"
+def _choose_encoding(resource: PayloadResource, accept) -> str:
+    """The smaller of br and gzip that the request accepts (q=0 refuses), else the body as
+    it is. (Packed floats: gzip -6 can beat brotli -4, 10.5 against 11.6 MB at 1M events.)"""
+    accepted = [e for e in ("br", "gzip") if accept[e] > 0]
+    if not accepted:
+        return "identity"
+    return min(accepted, key=lambda e: len(resource.encoded(e)))
 
 
 def register(app) -> None:
@@ -172,7 +174,7 @@ def register(app) -> None:
         if digest != resource.digest:
             flask.abort(404)  # another data version: the page that asked is out of date
         request = flask.request
-        encoding = _choose_encoding(request.accept_encodings)
+        encoding = _choose_encoding(resource, request.accept_encodings)
         etag = resource.digest if encoding == "identity" else f"{resource.digest}-{encoding}"
         if request.if_none_match.contains(etag):
             response = flask.Response(status=304)

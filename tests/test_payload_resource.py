@@ -67,7 +67,10 @@ def client():
 
 def test_resource_is_cacheable_forever_and_compressed(client):
     resource = get_runtime().payload_resource
-    for accept, encoding, decompress in (("br, gzip", "br", brotli.decompress),
+    smaller = min(("br", "gzip"), key=lambda e: len(resource.encoded(e)))
+    for accept, encoding, decompress in (("br, gzip", smaller, {"br": brotli.decompress,
+                                                               "gzip": gzip.decompress}[smaller]),
+                                         ("br", "br", brotli.decompress),
                                          ("gzip", "gzip", gzip.decompress),
                                          ("identity", None, lambda b: b)):
         response = client.get(resource.path, headers={"Accept-Encoding": accept})
