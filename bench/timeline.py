@@ -434,7 +434,8 @@ def http_ok(url: str, timeout: float = 2.0) -> bool:
 class Server:
     """A server subprocess on 127.0.0.1: start, wait for its ready URL (timed), stop."""
 
-    def __init__(self, cmd: list[str], env: dict, ready_path: str, port: int, log_name: str):
+    def __init__(self, cmd: list[str], env: dict, ready_path: str, port: int, log_name: str,
+                 cwd: Path = ROOT):
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
         self.ready_url = self.base + ready_path
@@ -442,7 +443,7 @@ class Server:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed in stop
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log,
+        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         self.rss = PeakRss(self.proc.pid)
 
