@@ -63,6 +63,7 @@ PY = sys.executable
 IMPLS = ("dashboard", "px_animation", "dash_server_figure")
 WINDOWS = ("day", "cumulative")
 DEFAULT_SIZES = "shipped,10000,100000,1000000"
+QUICK_SIZES = "shipped,100000"
 SEED = 2016
 # Per phase, seconds: shipped, then by event count.
 TIME_LIMITS = {"shipped": 90, 10_000: 120, 100_000: 240, 1_000_000: 300}
@@ -1014,7 +1015,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=None,
                         help="seconds per phase for every size (default: 90 shipped, 120 "
                              "10k, 240 100k, 300 1M)")
+    parser.add_argument("--quick", action="store_true",
+                        help="CI mode: --sizes shipped,100000 --steps 15 --time-limit 120")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.steps = QUICK_SIZES, min(args.steps, 15)
+        args.time_limit = args.time_limit or 120.0
     impls = [x.strip() for x in args.impl.split(",") if x.strip()]
     windows = [x.strip() for x in args.window.split(",") if x.strip()]
     sizes = [x.strip() for x in args.sizes.split(",") if x.strip()]
