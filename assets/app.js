@@ -53,6 +53,19 @@
     return String(Math.round(x * f) / f);
   }
 
+  // Run fn(payload) with the timeline payload (timeline.js `load`): at once when it has
+  // arrived (every step after the first), else once its fetch is done (a promise: Dash waits).
+  function withPayload(ref, fn) {
+    var tl = window.dash_clientside.timeline;
+    var payload = tl && tl.loaded(ref);
+    if (payload) { return fn(payload); }
+    if (!tl || !ref) { return noUpdate(); }
+    return tl.load(ref).then(fn, function (err) {
+      if (window.console) { window.console.error(err); }
+      return noUpdate();
+    });
+  }
+
   // Tell Dash each time the map has finished drawing (MapLibre "idle"), once per map: plotly
   // makes a new map when the graph is replaced (a new page), hence the check on every render.
   // The first render of a page can run before plotly has made its map: then look again
@@ -133,7 +146,9 @@
         watchMapDrawn();
         setMapDay(day);
         var layers = flatLayers([cats, ctx, data]);
-        return window.dash_clientside.timeline.render(day, win, layers, payload, base, selected);
+        return withPayload(payload, function (loaded) {
+          return window.dash_clientside.timeline.render(day, win, layers, loaded, base, selected);
+        });
       },
 
       onDay: function (day, days) {
@@ -167,10 +182,12 @@
       layerCounts: function (day, win, countIds, payload) {
         var tl = window.dash_clientside.timeline;
         if (!countIds || !payload || !tl) { return noUpdate(); }
-        var counts = tl.counts(day, win, payload) || {};
-        return countIds.map(function (cid) {
-          var n = counts[cid.layer] || 0;
-          return String(n);
+        return withPayload(payload, function (loaded) {
+          var counts = tl.counts(day, win, loaded) || {};
+          return countIds.map(function (cid) {
+            var n = counts[cid.layer] || 0;
+            return String(n);
+          });
         });
       },
 

@@ -32,8 +32,10 @@
         return dc && dc.no_update !== undefined ? dc.no_update : null;
     }
 
-    // Base64 -> typed array. Payload arrays are little-endian, as is every browser platform.
+    // A payload array as a typed array: already one when the payload came from `load`, else
+    // base64 (plotly's {dtype, bdata}). Little-endian, as is every browser platform.
     function decodeArray(spec) {
+        if (ArrayBuffer.isView(spec)) { return spec; }
         var binary = atob(spec.bdata);
         var bytes = new Uint8Array(binary.length);
         for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
@@ -102,6 +104,62 @@
         decodedByPayload.set(payload, D);
         lastDecoded = D;
         return D;
+    }
+
+    /*
+     * The payload as its own resource (dashboard/payload_resource.py). The page's store holds
+     * only a reference {id, url, bytes}; `load(ref)` fetches the body once per page (the
+     * browser's cache keeps it across visits: its URL names its content) and views its
+     * arrays in place as typed arrays. `loaded(ref)` is the payload once it has arrived (else
+     * null), so a timeline step never waits on a promise.
+     */
+    var loads = {};  // url -> {promise, payload}
+
+    function unpack(buffer) {
+        var head = new DataView(buffer, 0, 8);
+        var magic = String.fromCharCode(head.getUint8(0), head.getUint8(1), head.getUint8(2), head.getUint8(3));
+        if (magic !== "ATLP") { throw new Error("timeline payload: unknown format"); }
+        var size = head.getUint32(4, true);
+        var payload = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 8, size)));
+        var view = function (e) { return new DTYPES[e.dtype](buffer, e.offset, e.length); };
+        Object.keys(payload.arrays).forEach(function (key) { payload.arrays[key] = view(payload.arrays[key]); });
+        if (payload.cells) {
+            payload.cells.lat = view(payload.cells.lat);
+            payload.cells.lon = view(payload.cells.lon);
+        }
+        return payload;
+    }
+
+    function load(ref) {
+        if (!ref || !ref.url) { return Promise.reject(new Error("timeline payload: no reference")); }
+        var entry = loads[ref.url];
+        if (!entry) {
+            entry = loads[ref.url] = {payload: null};
+            entry.promise = fetch(ref.url, {credentials: "same-origin"}).then(function (response) {
+                if (!response.ok) { throw new Error("timeline payload: HTTP " + response.status); }
+                return response.arrayBuffer();
+            }).then(function (buffer) {
+                entry.payload = unpack(buffer);
+                return entry.payload;
+            }, function (err) {
+                delete loads[ref.url];  // a later step tries again
+                throw err;
+            });
+        }
+        return entry.promise;
+    }
+
+    function loaded(ref) {
+        if (ref && ref.arrays) { return ref; }  // a payload itself (tests, older pages)
+        var entry = ref && ref.url ? loads[ref.url] : null;
+        return entry ? entry.payload : null;
+    }
+
+    // Start fetching as soon as the page names the payload (see the <link rel=preload>).
+    function preload() {
+        if (typeof document === "undefined") { return; }
+        var link = document.querySelector('link[rel="preload"][data-timeline-payload]');
+        if (link) { load({url: link.getAttribute("href")}).catch(function () { return null; }); }
     }
 
     function toSet(list) {
@@ -427,6 +485,8 @@
     }
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
-        timeline: {render: render, counts: counts, moveDateMarker: moveDateMarker, slice: slice}
+        timeline: {render: render, counts: counts, moveDateMarker: moveDateMarker, slice: slice,
+                   load: load, loaded: loaded}
     });
+    preload();
 }());

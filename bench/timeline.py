@@ -63,12 +63,15 @@ PY = sys.executable
 IMPLS = ("dashboard", "px_animation", "dash_server_figure")
 WINDOWS = ("day", "cumulative")
 DEFAULT_SIZES = "shipped,10000,100000,1000000"
+QUICK_SIZES = "shipped,100000"
 SEED = 2016
 # Per phase, seconds: shipped, then by event count.
 TIME_LIMITS = {"shipped": 90, 10_000: 120, 100_000: 240, 1_000_000: 300}
 SYNTH_START = dt.date(2016, 6, 15)  # mid-year: 30 steps stay inside 2016; cumulative ~half
 SETTLE_S = 0.15  # pause after each step's idle before the next key press
 STEP_TIMEOUT_S = 120
+# The dashboard runs as `make serve` does: two workers (memory is read per worker and for all).
+DASHBOARD_WORKERS = 2
 # Comparison pages: synthetic data is spread over Syria; show all of it (the "syria" preset).
 SYRIA_VIEW = ("34.9,38.4", 5.4)
 CHROME_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -218,6 +221,7 @@ def check_targets(rows: list[dict]) -> list[dict]:
         out.append({"target": "1M: no crashed tab (dashboard)", "met": not crashed,
                     "value": len(crashed), "limit": 0,
                     "detail": "; ".join(crashed) if crashed else "no tab crashed, no error"})
+    out += _issue11_targets(rows)
     ours_all = [r for r in rows if r["impl"] == "dashboard" and r.get("step_bytes_max") is not None]
     if ours_all:
         worst = max(ours_all, key=lambda r: r["step_bytes_max"])
@@ -230,6 +234,48 @@ def check_targets(rows: list[dict]) -> list[dict]:
         out.append({"target": "dashboard: 0 bytes per step (the step stays in the browser)",
                     "met": zero, "value": value, "limit": 0,
                     "detail": "every step stayed in the browser" if zero else note})
+    return out
+
+
+def _issue11_targets(rows: list[dict]) -> list[dict]:
+    """Issue 11's targets: the shipped data against px, 100k ratios, 1M page weight, warm
+    first paint, steps and memory."""
+    out = []
+    for window in WINDOWS:
+        ours, px = _find(rows, "dashboard", window, "shipped"), _find(rows, "px_animation",
+                                                                      window, "shipped")
+        if ours and px:
+            out.append(_check(f"shipped {window}: step p95 >= 1.5x faster than px_animation",
+                              _ratio(px["step_p95_ms"], ours["step_p95_ms"]), ">=", 1.5, "x",
+                              _partial_note(px)))
+            out.append(_check(f"shipped {window}: first paint no slower than px_animation",
+                              _ratio(px["first_paint_ms"], ours["first_paint_ms"]), ">=", 1.0,
+                              "x", _partial_note(px)))
+    ours_c = _find(rows, "dashboard", "cumulative", 100_000)
+    server_c = _find(rows, "dash_server_figure", "cumulative", 100_000)
+    if ours_c and server_c:
+        out.append(_check("100k cumulative: dashboard >= 5x faster (p95) than dash_server_figure",
+                          _ratio(server_c["step_p95_ms"], ours_c["step_p95_ms"]), ">=", 5, "x",
+                          _partial_note(server_c)))
+    big = [r for r in rows if r["impl"] == "dashboard" and r.get("size") == 1_000_000]
+    for row in big:
+        window = row["window"]
+        out.append(_check(f"1M {window}: layout <= 300 kB", None if row.get("layout_bytes") is None
+                          else row["layout_bytes"] / 1000, "<=", 300, " kB"))
+        out.append(_check(f"1M {window}: first paint on a second visit (data cached) <= 3 s",
+                          row.get("first_paint_warm_ms"), "<=", 3000, " ms"))
+        out.append(_check(f"1M {window}: step p95 <= 400 ms", row["step_p95_ms"], "<=", 400,
+                          " ms"))
+    if big and big[0].get("worker_rss_mb") is not None and big[0].get("server_pss_mb"):
+        row = big[0]
+        rss, pss = row["worker_rss_mb"], row.get("server_pss_mb")
+        met = rss <= 1200 or (pss is not None and pss <= 1.5 * rss)
+        out.append({"target": "1M: RSS per worker <= 1.2 GB, or the server's PSS (all "
+                              "workers) <= 1.5x one worker", "met": met, "value": rss,
+                    "limit": 1200,
+                    "detail": f"worker RSS {rss:,.0f} MB; PSS of the server "
+                              f"({row.get('server_workers')} workers and the master) "
+                              f"{pss:,.0f} MB = {pss / rss:.2f}x one worker's RSS"})
     return out
 
 
@@ -251,14 +297,21 @@ def _fmt(value, digits=0):
 
 def format_table(rows: list[dict]) -> str:
     """The result rows as a fixed-width text table (errors listed under it)."""
-    head = ("impl", "window", "n", "load_s", "rss_mb", "first_paint_ms", "p50_ms", "p95_ms",
-            "bytes/step", "steps", "points", "load1")
+    head = ("impl", "window", "n", "load_s", "rss_mb", "first_paint_ms", "warm_fp_ms",
+            "p50_ms", "p95_ms", "bytes/step", "layout_kB", "worker_rss", "server_pss",
+            "steps", "points", "load1")
     lines = []
     for r in rows:
+        layout = r.get("layout_bytes") if r.get("layout_bytes") is not None else \
+            r.get("page_bytes")
         lines.append((r["impl"], r["window"], _fmt(r["n"]), _fmt(r["load_s"], 1),
                       _fmt(r["rss_mb"], 0), _fmt(r["first_paint_ms"], 0),
+                      _fmt(r.get("first_paint_warm_ms"), 0),
                       _fmt(r["step_p50_ms"], 1), _fmt(r["step_p95_ms"], 1),
-                      _fmt(r["step_bytes"], 0), _fmt(r.get("steps")),
+                      _fmt(r["step_bytes"], 0),
+                      _fmt(None if layout is None else layout / 1000, 1),
+                      _fmt(r.get("worker_rss_mb"), 0), _fmt(r.get("server_pss_mb"), 0),
+                      _fmt(r.get("steps")),
                       _fmt(r.get("points_p50")), _fmt(r.get("loadavg_1m"), 2)))
     widths = [max(len(str(x)) for x in col) for col in zip(head, *lines, strict=True)]
     out = ["  ".join(str(x).rjust(w) if i >= 2 else str(x).ljust(w)
@@ -280,10 +333,27 @@ def format_targets(checks: list[dict]) -> str:
 # --- processes -------------------------------------------------------------------------------
 
 
+def port_range() -> range:
+    """Ports the benchmark may use: BENCH_PORTS="first-last", else DASH_TEST_PORT_BASE + 90..99
+    (the tests' convention for sharing one machine), else any free port (an empty range)."""
+    spec = os.environ.get("BENCH_PORTS", "").strip()
+    if spec:
+        first, _, last = spec.partition("-")
+        return range(int(first), int(last or first) + 1)
+    base = os.environ.get("DASH_TEST_PORT_BASE", "").strip()
+    return range(int(base) + 90, int(base) + 100) if base else range(0)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free loopback port, inside `port_range()` when one is set."""
+    for port in port_range() or [0]:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError(f"no free port in {port_range()}")
 
 
 def vm_hwm_mb(pid: int) -> float | None:
@@ -365,7 +435,8 @@ def http_ok(url: str, timeout: float = 2.0) -> bool:
 class Server:
     """A server subprocess on 127.0.0.1: start, wait for its ready URL (timed), stop."""
 
-    def __init__(self, cmd: list[str], env: dict, ready_path: str, port: int, log_name: str):
+    def __init__(self, cmd: list[str], env: dict, ready_path: str, port: int, log_name: str,
+                 cwd: Path = ROOT):
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
         self.ready_url = self.base + ready_path
@@ -373,7 +444,7 @@ class Server:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed in stop
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log,
+        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         self.rss = PeakRss(self.proc.pid)
 
@@ -407,7 +478,7 @@ class StaticServer:
                 pass
 
         handler = partial(Quiet, directory=str(directory))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
@@ -419,150 +490,27 @@ class StaticServer:
 
 # --- the browser -----------------------------------------------------------------------------
 
+
+def _js(name: str) -> str:
+    """A script of bench/js/ (evaluated in the page by selenium)."""
+    return (BENCH / "js" / name).read_text(encoding="utf-8")
+
+
 # Installed before any page script (CDP Page.addScriptToEvaluateOnNewDocument), after a line
 # that sets window.__benchCfg = {impl, selector, roles}.
-BOOT_JS = r"""
-(function () {
-  "use strict";
-  if (window.__bench || window.top !== window) { return; }
-  var cfg = window.__benchCfg || {};
-  try { performance.setResourceTimingBufferSize(1000000); } catch (e) { /* older browsers */ }
-  var B = window.__bench = {cfg: cfg, firstPaint: null, firstDrawn: null, armed: false,
-                            lateAttach: false, pending: null, steps: [], sent: [], waiter: null,
-                            maps: 0, index: 0, frameNames: null};
-  var enc = window.TextEncoder ? new TextEncoder() : null;
-  var origFetch = window.fetch;
-  if (origFetch) {
-    window.fetch = function (input, init) {
-      try {
-        var url = typeof input === "string" ? input : (input && input.url) || String(input);
-        var body = init && init.body, bytes = 0;
-        if (typeof body === "string") { bytes = enc ? enc.encode(body).length : body.length; }
-        else if (body && body.byteLength !== undefined) { bytes = body.byteLength; }
-        else if (body && body.size !== undefined) { bytes = body.size; }
-        var output = null;
-        if (typeof body === "string" && url.indexOf("_dash-update-component") >= 0) {
-          try { output = JSON.parse(body).output; } catch (e) { output = null; }
-        }
-        B.sent.push({t: performance.now(), url: url, bytes: bytes, output: output});
-      } catch (e) { /* never break the page */ }
-      return origFetch.apply(this, arguments);
-    };
-  }
-  function gd() { return document.querySelector(cfg.selector); }
-  function mapOf(g) {
-    try { return g._fullLayout.map._subplot.map || null; } catch (e) { return null; }
-  }
-  function drawn(g) {
-    var traces = g && (g._fullData || g.data);
-    if (!traces) { return 0; }
-    var n = 0;
-    traces.forEach(function (t) {
-      var role = typeof t.meta === "string" ? t.meta : "";
-      if (cfg.roles && cfg.roles.indexOf(role) < 0) { return; }
-      n += t.lat && t.lat.length ? t.lat.length : 0;
-    });
-    return n;
-  }
-  B.drawn = function () { return drawn(gd()); };
-  function onRender() {
-    var g = gd();
-    if (B.firstPaint === null && !B.armed && drawn(g) > 0) { B.armed = true; }
-    var st = B.pending;
-    if (st && !st.rendered && g && g.calcdata !== st.before) {
-      st.rendered = true;
-      st.tRender = performance.now();
-    }
-  }
-  function onIdle() {
-    var now = performance.now(), g = gd();
-    if (B.firstPaint === null && B.armed) { B.firstPaint = now; B.firstDrawn = drawn(g); }
-    var st = B.pending;
-    if (st && st.rendered) {
-      st.tIdle = now;
-      st.ms = now - st.t0;
-      st.drawn = drawn(g);
-      st.before = null;
-      B.pending = null;
-      B.steps.push(st);
-      var w = B.waiter;
-      B.waiter = null;
-      if (w) { w(st); }
-    }
-  }
-  function attach() {
-    var m = mapOf(gd());
-    if (!m || m.__benchAttached) { return; }
-    m.__benchAttached = true;
-    B.maps += 1;
-    m.on("render", onRender);
-    m.on("idle", onIdle);
-    // Found after the points were already drawn and the map had gone idle (no more events).
-    if (B.firstPaint === null && drawn(gd()) > 0 && m.loaded() && !m.isMoving()) {
-      B.armed = true;
-      B.lateAttach = true;
-      B.firstPaint = performance.now();
-      B.firstDrawn = drawn(gd());
-    }
-  }
-  setInterval(attach, 10);
-  window.addEventListener("keydown", function (e) {
-    if (e.key !== "ArrowRight") { return; }
-    attach();
-    var g = gd();
-    var st = {t0: performance.now(), before: g ? g.calcdata : null, rendered: false};
-    B.pending = st;
-    if (cfg.impl === "px_animation") {
-      B.index += 1;
-      st.target = B.frameNames[B.index];
-      window.Plotly.animate(g, [st.target], {frame: {duration: 0, redraw: true},
-                                             transition: {duration: 0}, mode: "immediate"});
-    } else if (cfg.impl === "dash_server_figure") {
-      B.index += 1;
-      st.target = B.index;
-      window.dash_clientside.set_props("slider", {value: B.index});
-    }
-  }, true);
-}());
-"""
+BOOT_JS = _js("boot.js")
 
-WAIT_STEP_JS = """
-var done = arguments[arguments.length - 1], i = arguments[0], B = window.__bench;
-function out(s) { return {ms: s.ms, t0: s.t0, tRender: s.tRender, tIdle: s.tIdle,
-                          drawn: s.drawn, target: s.target === undefined ? null : s.target}; }
-if (B.steps.length > i) { done(out(B.steps[i])); }
-else { B.waiter = function () { done(out(B.steps[i])); }; }
-"""
+WAIT_STEP_JS = _js("wait_step.js")
 
 # px: go to the start frame (not timed), then wait for the map to settle.
-PX_GOTO_JS = """
-var done = arguments[arguments.length - 1], start = arguments[0], B = window.__bench;
-var gd = document.getElementById('gd');
-B.frameNames = gd._transitionData._frames.map(function (f) { return f.name; });
-var i = B.frameNames.indexOf(start);
-if (i < 0) { i = 0; }
-B.index = i;
-var map = gd._fullLayout.map._subplot.map;
-Plotly.animate(gd, [B.frameNames[i]], {frame: {duration: 0, redraw: true},
-                                       transition: {duration: 0}, mode: 'immediate'})
-  .then(function () { setTimeout(function () {
-      if (map.loaded()) { done([i, B.frameNames.length]); }
-      else { map.once('idle', function () { done([i, B.frameNames.length]); }); }
-  }, 50); });
-"""
+PX_GOTO_JS = _js("px_goto.js")
 
-COLLECT_JS = """
-var B = window.__bench;
-var res = performance.getEntriesByType('resource').map(function (e) {
-  return {name: e.name, start: e.startTime, transfer: e.transferSize || 0,
-          type: e.initiatorType};
-});
-var mem = performance.memory ? performance.memory.usedJSHeapSize : null;
-return {resources: res, sent: B.sent, heap: mem, maps: B.maps, lateAttach: B.lateAttach,
-        plotly: window.Plotly ? window.Plotly.version : null,
-        keysDay: window.aleppoKeys ? window.aleppoKeys.day : null, index: B.index,
-        now: performance.now()};
-"""
+COLLECT_JS = _js("collect.js")
+FIRST_LOAD_JS = _js("first_load.js")
+# Chrome's own counters (CDP Performance.getMetrics, seconds of main-thread work), read at the
+# first paint: where the page load's time went.
+CDP_METRICS = {"ScriptDuration": "script_s", "LayoutDuration": "layout_s",
+               "RecalcStyleDuration": "style_s", "TaskDuration": "task_s"}
 
 
 def chromium_binary() -> str | None:
@@ -629,11 +577,32 @@ def _phase_deadline(limit_s: float) -> float:
     return time.perf_counter() + limit_s
 
 
+def _wait_first_paint(driver, deadline: float, timeout_exc) -> tuple[float, int]:
+    while True:
+        fp = driver.execute_script(
+            "var B = window.__bench; return B ? [B.firstPaint, B.firstDrawn] : [null, null];")
+        if fp[0] is not None:
+            return round(fp[0], 1), fp[1]
+        if time.perf_counter() > deadline:
+            raise timeout_exc("first paint")
+        time.sleep(0.1)
+
+
+def _first_load(driver) -> dict:
+    """The page load up to the first paint: Chrome's main-thread counters and the requests."""
+    metrics = {m["name"]: m["value"]
+               for m in driver.execute_cdp_cmd("Performance.getMetrics", {})["metrics"]}
+    out = {key: round(metrics[name], 3) for name, key in CDP_METRICS.items() if name in metrics}
+    out.update(driver.execute_script(FIRST_LOAD_JS))
+    return out
+
+
 def browser_cell(impl: str, url: str, selector: str, roles: list[str] | None, steps: int,
                  limit_s: float, px_start: str | None = None, start_index: int = 0,
-                 patch_js: str | None = None) -> dict:
+                 patch_js: str | None = None, warm_visit: bool = False) -> dict:
     """Open `url`, time the first paint and `steps` presses of →. Returns measured fields
-    (and "error" when the tab crashed or the time limit ran out)."""
+    (and "error" when the tab crashed or the time limit ran out). With `warm_visit`, open
+    `url` once more in the same browser (its cache warm) and time that first paint too."""
     from selenium.common.exceptions import TimeoutException, WebDriverException
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
@@ -654,17 +623,11 @@ def browser_cell(impl: str, url: str, selector: str, roles: list[str] | None, st
             "source": f"window.__benchCfg = {json.dumps(cfg)};\n{BOOT_JS}"})
         driver.set_page_load_timeout(max(5, int(deadline - time.perf_counter())))
         driver.set_script_timeout(30)
+        driver.execute_cdp_cmd("Performance.enable", {})
         driver.get(url)
-        while True:
-            fp = driver.execute_script(
-                "var B = window.__bench; return B ? [B.firstPaint, B.firstDrawn] : [null, null];")
-            if fp[0] is not None:
-                out["first_paint_ms"] = round(fp[0], 1)
-                out["first_paint_points"] = fp[1]
-                break
-            if time.perf_counter() > deadline:
-                raise TimeoutException("first paint")
-            time.sleep(0.1)
+        out["first_paint_ms"], out["first_paint_points"] = _wait_first_paint(
+            driver, deadline, TimeoutException)
+        out["first_load"] = _first_load(driver)
         if impl == "px_animation":
             driver.set_script_timeout(max(5, int(deadline - time.perf_counter())))
             index, n_frames = driver.execute_async_script(PX_GOTO_JS, px_start)
@@ -685,6 +648,10 @@ def browser_cell(impl: str, url: str, selector: str, roles: list[str] | None, st
             time.sleep(SETTLE_S)
         info = driver.execute_script(COLLECT_JS)
         out.update(_step_fields(step_results, info))
+        if warm_visit:
+            driver.get(url)
+            out["first_paint_warm_ms"], _ = _wait_first_paint(driver, deadline, TimeoutException)
+            out["first_load_warm"] = _first_load(driver)
         severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"
                   and "favicon.ico" not in e.get("message", "")]
         out["console_errors"] = len(severe)
@@ -859,7 +826,7 @@ class Size:
 
 def run_dashboard(size: Size, windows, steps_hint) -> list[dict]:
     port = free_port()
-    env = _env(HOST="127.0.0.1", PORT=port, WORKERS=1, THREADS=4, TIMEOUT=900,
+    env = _env(HOST="127.0.0.1", PORT=port, WORKERS=DASHBOARD_WORKERS, THREADS=4, TIMEOUT=900,
                LOG_LEVEL="warning", DATA=str(size.csv or ""), CACHE_DIR=str(CACHE_DIR))
     gunicorn = str(Path(PY).with_name("gunicorn"))
     server = Server([gunicorn, "--config", "dashboard/gunicorn_conf.py", "app:server"], env,
@@ -883,22 +850,59 @@ def run_dashboard(size: Size, windows, steps_hint) -> list[dict]:
         except (urllib.error.URLError, OSError) as exc:
             first_layout_s, layout_bytes = None, None
             print(f"  /_dash-layout failed: {exc}", file=sys.stderr)
+        data_bytes = _data_resource_bytes(server.base, size.limit_s)
+        memory: dict = {}
         for window in windows:
             load1 = os.getloadavg()[0]
             url = size.dashboard_url(server.base, window)
             measured = browser_cell("dashboard", url, "#map-graph .js-plotly-plot",
                                     ["incident-points", "incident-cells"], size.steps,
-                                    size.limit_s)
+                                    size.limit_s, warm_visit=True)
+            if not memory:
+                memory = _server_memory(server, size.limit_s)
             rows.append(make_row("dashboard", window, size.n, size=size.key,
                                  load_s=round(load_s, 2),
                                  rss_mb=server.rss.max_process_mb(exclude_root=True),
                                  first_layout_s=first_layout_s, layout_bytes=layout_bytes,
+                                 **data_bytes, **memory,
                                  url=url.removeprefix(server.base), loadavg_1m=round(load1, 2),
                                  loadavg_1m_after=round(os.getloadavg()[0], 2), **measured))
             _progress(rows[-1])
     finally:
         server.stop()
     return rows
+
+
+def _data_resource_bytes(base: str, limit_s: float) -> dict:
+    """The timeline data as the page fetches it: its size, and on the wire (brotli)."""
+    import re
+
+    try:
+        with urllib.request.urlopen(base + "/", timeout=limit_s) as response:  # noqa: S310
+            found = re.search(r'href="([^"]*/data/timeline-[^"]+)"', response.read().decode())
+        if not found:
+            return {}
+        request = urllib.request.Request(base + found.group(1),  # noqa: S310 - loopback
+                                         headers={"Accept-Encoding": "br"})
+        with urllib.request.urlopen(request, timeout=limit_s) as response:  # noqa: S310
+            wire = len(response.read())
+    except (urllib.error.URLError, OSError) as exc:
+        print(f"  timeline data failed: {exc}", file=sys.stderr)
+        return {}
+    return {"data_bytes_wire": wire}
+
+
+def _server_memory(server: Server, limit_s: float) -> dict:
+    """RSS and PSS of the server's workers once every worker has served a page load."""
+    from bench.memory import exercise, server_memory
+
+    try:
+        exercise(server.base, 2 * DASHBOARD_WORKERS, limit_s)
+    except (urllib.error.URLError, OSError) as exc:
+        print(f"  page loads before the memory reading failed: {exc}", file=sys.stderr)
+    mem = server_memory(server.proc.pid)
+    return {"worker_rss_mb": mem["worker_rss_max_mb"], "worker_pss_mb": mem["worker_pss_max_mb"],
+            "server_pss_mb": mem["total_pss_mb"], "server_workers": len(mem["per_worker"])}
 
 
 def run_px(size: Size, windows, steps_hint) -> list[dict]:
@@ -973,6 +977,7 @@ def _progress(row: dict) -> None:
     print(f"  {row['impl']:<19} {row['window']:<10} n={_fmt(row['n']):>9}  "
           f"load {_fmt(row['load_s'], 1)} s  "
           f"rss {_fmt(row['rss_mb'], 0)} MB  first paint {_fmt(row['first_paint_ms'], 0)} ms  "
+          f"(warm {_fmt(row.get('first_paint_warm_ms'), 0)})  "
           f"p50 {_fmt(row['step_p50_ms'], 1)}  p95 {p95} ms  bytes {_fmt(row['step_bytes'], 0)}"
           f"{extra}", flush=True)
 
@@ -1010,7 +1015,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=None,
                         help="seconds per phase for every size (default: 90 shipped, 120 "
                              "10k, 240 100k, 300 1M)")
+    parser.add_argument("--quick", action="store_true",
+                        help="CI mode: --sizes shipped,100000 --steps 15 --time-limit 120")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.steps = QUICK_SIZES, min(args.steps, 15)
+        args.time_limit = args.time_limit or 120.0
     impls = [x.strip() for x in args.impl.split(",") if x.strip()]
     windows = [x.strip() for x in args.window.split(",") if x.strip()]
     sizes = [x.strip() for x in args.sizes.split(",") if x.strip()]

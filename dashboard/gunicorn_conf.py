@@ -4,12 +4,17 @@ Environment: HOST, PORT, WORKERS (2), THREADS (4), TIMEOUT (60 s), GRACEFUL_TIME
 KEEPALIVE (5 s), LOG_LEVEL (info), GUNICORN_ACCESS_LOG=1 for gunicorn's own access lines (the
 app already logs one line per request, logger `dashboard.access`).
 
-Each worker imports the app itself (preload_app False) and then loads and validates the data
-once, so every worker holds its own read-only copy and nothing is shared across a fork.
+The master imports the app and loads and validates the data once, before it forks the workers
+(preload_app; PRELOAD_APP=0 turns it off): the data is read-only, so the workers share its
+memory pages instead of each holding a private copy (at a million events, ~1 GB each). The
+garbage collector's pass over those objects would write to every page (and copy it), so the
+loaded objects are frozen out of its reach (gc.freeze). Each worker then renders one page
+(post_worker_init) so Dash's own first-request setup is done before real traffic.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 
@@ -28,7 +33,7 @@ timeout = _env_int("TIMEOUT", 60)
 # On SIGTERM workers stop accepting and finish in-flight requests for up to this long.
 graceful_timeout = _env_int("GRACEFUL_TIMEOUT", 30)
 keepalive = _env_int("KEEPALIVE", 5)
-preload_app = False
+preload_app = os.environ.get("PRELOAD_APP", "1") != "0"
 # A heartbeat file on tmpfs: a worker blocked on a slow disk is not mistaken for a hung one.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 # Gunicorn 27's control socket defaults to one path per user; several servers on one machine
@@ -66,6 +71,25 @@ logconfig_dict = {
         },
     },
 }
+
+
+def when_ready(server) -> None:
+    """In the master, after the app is imported and before the workers fork (preload_app):
+    load the data and build what every page reads, then freeze it out of the GC's reach."""
+    if not server.cfg.preload_app:
+        return
+    from dashboard.runtime import get_runtime
+
+    log = logging.getLogger("dashboard.gunicorn")
+    try:
+        runtime = get_runtime()
+        runtime.warm()
+    except Exception:  # each worker tries again and /readyz says what is wrong
+        log.exception("master: data failed to load before fork")
+        return
+    gc.collect()
+    gc.freeze()
+    log.info("master: data loaded before fork %s", runtime.counts())
 
 
 def post_worker_init(worker) -> None:

@@ -26,7 +26,8 @@ from dashboard.figures.map import make_map_figure
 from dashboard.figures.map_legend import split_legend
 from dashboard.i18n import gettext as _t
 from dashboard.i18n import is_rtl
-from dashboard.runtime import Runtime, get_runtime
+from dashboard.payload_resource import page_reference
+from dashboard.runtime import Runtime
 from dashboard.timeline import selected_halo
 from dashboard.view import View
 
@@ -43,13 +44,13 @@ def graph_config(name: str, view: View, runtime: Runtime) -> dict:
 
 
 def app_shell() -> html.Div:
-    """The layout served once per page load. The timeline payload rides along here, once."""
-    runtime = get_runtime()
+    """The layout served once per page load. The timeline payload is fetched on its own
+    (payload_resource.py): the page carries only where to find it."""
     return html.Div(
         id="app-root",
         children=[
             dcc.Location(id=ids.URL, refresh=False),
-            dcc.Store(id=ids.PAYLOAD_STORE, data=runtime.payload),
+            dcc.Store(id=ids.PAYLOAD_STORE, data=page_reference()),
             dcc.Store(id=ids.DAYS_STORE),
             dcc.Store(id=ids.VIEW_STORE),
             dcc.Store(id="dom-sync"),

@@ -124,16 +124,19 @@ def build_timeline_payload(
     end_i = np.maximum(end[rows].astype("int64"), start_i)
     order = np.lexsort((rows, start_i))
     rows, start_i, end_i = rows[order], start_i[order], end_i[order]
-    frame = incidents.iloc[rows]
     n = len(rows)
+    # Only the columns the arrays need (hover lines, for few events, read whole rows below).
+    needed = ["category", "dataset", "killed_best", "geo_precision", "uncertainty_m", "place_en"]
+    frame = incidents[[c for c in needed if c in incidents.columns]].iloc[rows]
 
     category = frame["category"].where(frame["category"].isin(CATEGORIES), "other")
-    cat_idx = np.array([CATEGORIES.index(c) for c in category], dtype="uint8")
+    cat_idx = pd.Categorical(category.astype(object), categories=list(CATEGORIES)).codes
+    cat_idx = cat_idx.astype("uint8")
     dataset = frame["dataset"].fillna(CURATED).astype(str)
-    datasets = sorted(set(dataset))
+    datasets = sorted(set(pd.unique(dataset.astype(object))))
     if len(datasets) > 255:
         raise ValueError(f"{len(datasets)} datasets: at most 255 fit the payload")
-    ds_idx = np.array([datasets.index(d) for d in dataset], dtype="uint8")
+    ds_idx = pd.Categorical(dataset.astype(object), categories=datasets).codes.astype("uint8")
     killed = pd.to_numeric(frame["killed_best"], errors="coerce").to_numpy(dtype="float64")
     max_killed = float(np.nanmax(killed)) if np.isfinite(killed).any() else 0.0
     radius = halo_radius(frame)
@@ -154,7 +157,8 @@ def build_timeline_payload(
     }
     hover = places = None
     if n <= HOVER_STRINGS_MAX:
-        hover = {lang: [_hover_line(r, lang) for _, r in frame.iterrows()] for lang in LANGS}
+        whole = incidents.iloc[rows]
+        hover = {lang: [_hover_line(r, lang) for _, r in whole.iterrows()] for lang in LANGS}
     else:  # large imports: the browser writes hover lines from the arrays and a place list
         place_codes, uniques = pd.factorize(frame["place_en"].fillna(""))
         if len(uniques) <= 65_535:

@@ -123,3 +123,25 @@ def test_table_lists_every_row_and_errors():
     text = bt.format_table(rows)
     assert "dashboard" in text and "px_animation" in text and "infeasible" in text
     assert len(text.splitlines()) >= 4
+
+
+def test_issue11_targets():
+    rows = [
+        bt.make_row("dashboard", "day", 42, size="shipped", step_p50_ms=50.0, step_p95_ms=100.0,
+                    first_paint_ms=2000.0),
+        bt.make_row("px_animation", "day", 42, size="shipped", step_p50_ms=60.0,
+                    step_p95_ms=120.0, first_paint_ms=2500.0),
+        _row("dashboard", "cumulative", 1_000_000, 350.0, layout_bytes=2_000,
+             first_paint_warm_ms=3500.0, worker_rss_mb=2000.0, server_pss_mb=2100.0,
+             server_workers=2),
+    ]
+    checks = {c["target"]: c for c in bt.check_targets(rows)}
+    assert checks["shipped day: step p95 >= 1.5x faster than px_animation"]["met"] is False
+    assert checks["shipped day: first paint no slower than px_animation"]["met"] is True
+    assert checks["1M cumulative: layout <= 300 kB"]["met"] is True
+    warm = checks["1M cumulative: first paint on a second visit (data cached) <= 3 s"]
+    assert warm["met"] is False and "missed by 500" in warm["detail"]
+    assert checks["1M cumulative: step p95 <= 400 ms"]["met"] is True
+    memory = [c for t, c in checks.items() if t.startswith("1M: RSS per worker")][0]
+    assert memory["met"] is True and "1.05x" in memory["detail"]
+    assert "warm_fp_ms" in bt.format_table(rows)
