@@ -5,8 +5,8 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.colours import CATEGORY_COLOURS
 from dashboard.data.model import CATEGORIES
-from dashboard.figures.palette import CATEGORY_COLOURS
 from dashboard.i18n import N_, category_label
 from dashboard.i18n import gettext as _t
 from dashboard.view import BASEMAPS, CONTEXT_LAYERS, PRESETS, View

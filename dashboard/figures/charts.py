@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n
+from dashboard.colours import GREY
 from dashboard.data.model import CATEGORIES, SIDES
 from dashboard.figures.theme import (
     DATE_MARKER_WIDTH,
@@ -289,7 +290,7 @@ def make_daily_chart(incidents: pd.DataFrame, view: View, first_day: dt.date,
         part = totals.loc[group]
         name = label(group, lang)
         days = [_iso(d) for d in part.index]
-        colour, ringed = styles.get(group, ("#999999", False))
+        colour, ringed = styles.get(group, (GREY, False))
         marker = {"color": colour}
         if ringed:
             marker.update(pattern={"shape": "/", "fgcolor": ink, "solidity": 0.25},
