@@ -91,7 +91,7 @@ def time_mask(incidents: pd.DataFrame, day: dt.date, window: str) -> np.ndarray:
 
 def category_codes(values: pd.Series) -> np.ndarray:
     """Index into CATEGORIES per row (uint8); unknown or missing categories read as "other"."""
-    codes = pd.Categorical(values, categories=CATEGORIES).codes
+    codes = pd.Index(CATEGORIES).get_indexer(pd.Index(values, dtype=object))
     return np.where(codes < 0, CATEGORIES.index(OTHER_CATEGORY), codes).astype("uint8")
 
 
