@@ -10,6 +10,7 @@ never skipped, because a parity test that can silently not run guards nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -20,7 +21,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard.data.load import load_dataset
 from dashboard.data.model import CATEGORIES
+from dashboard.figures.map import apply_slice, make_map_figure
 from dashboard.filters import in_window, visible_positions
 from dashboard.i18n import category_label, gettext
 from dashboard.timeline import build_timeline_payload, decode_array, slice_for_view
@@ -180,3 +183,77 @@ def test_the_frame_path_and_the_payload_path_pick_the_same_rows():
         assert sorted(map_rows.tolist()) == [r for r in rows.tolist() if mapped[r]]
         checked += len(rows)
     assert checked > 0
+
+
+def _summary(figure: dict) -> dict:
+    """The JS runner's `figureSummary` of a Python figure (plotly JSON)."""
+    keys = ("lat", "lon", "customdata", "hovertext", "text", "name", "showlegend")
+    traces = []
+    for t in figure["data"]:
+        o = {"meta": t.get("meta")}
+        o.update({k: t[k] for k in keys if k in t})
+        if "marker" in t:
+            o["marker"] = {k: t["marker"][k] for k in ("color", "size") if k in t["marker"]}
+        traces.append(o)
+    style = figure["layout"].get("map", {}).get("style") or {}
+    return {"traces": traces,
+            "styleLayers": [la["id"] for la in style["layers"]] if style.get("layers") else None}
+
+
+def _close(js, py, where: str) -> None:
+    """Equal, numbers to float32 precision (lat/lon travel as float32), null == None; a
+    number equals its text (plotly.py stores a trace's `text` as strings, the same label)."""
+    if isinstance(py, str) and isinstance(js, int) and not isinstance(js, bool):
+        assert str(js) == py, where
+    elif isinstance(py, float) or isinstance(js, float):
+        assert js == pytest.approx(py, rel=1e-6), where
+    elif isinstance(py, list) and isinstance(js, list):
+        assert len(js) == len(py), where
+        for i, (a, b) in enumerate(zip(js, py, strict=True)):
+            _close(a, b, f"{where}[{i}]")
+    elif isinstance(py, dict) and isinstance(js, dict):
+        assert js.keys() == py.keys(), where
+        for key in py:
+            _close(js[key], py[key], f"{where}.{key}")
+    else:
+        assert js == py, where
+
+
+@pytest.fixture(scope="module")
+def map_data():
+    """The shipped context (zones, routes, control, places) with generated incidents."""
+    inc = _mixed_frame(300, 17, 12)
+    inc["title_en"] = "Generated"
+    dataset = dataclasses.replace(load_dataset(), incidents=inc)
+    return dataset, build_timeline_payload(inc, DAY0, DAY0 + dt.timedelta(days=16),
+                                           point_threshold=30)
+
+
+@pytest.mark.parametrize("day_offset", [0, 9])
+def test_javascript_render_matches_the_still_image(map_data, day_offset):
+    """The render step: assets/timeline.js `render` on the base figure gives the same incident
+    traces, legend and context layers as figures.map.apply_slice (the still images)."""
+    dataset, payload = map_data
+    date = DAY0 + dt.timedelta(days=day_offset)
+    cases = []
+    for window in ("day", "cumulative"):
+        base_layers = frozenset(DEFAULT_LAYERS)
+        for layers in (base_layers | {"data:ucdp"}, base_layers - {"zones", "control", "halos"},
+                       base_layers - {"shelling", "places", "routes"}):
+            view = View(date=date, window=window, layers=layers)
+            base = make_map_figure(dataset, view, payload, compact_legend=True,
+                                   context_in_style=True, outlines_url="/outlines.geojson")
+            cases.append({"window": window, "day": day_offset, "layers": sorted(layers),
+                          "opts": {}, "base": json.loads(base.to_json()), "view": view,
+                          "figure": base})
+    results = _run_js(json.loads(json.dumps(payload)),
+                      [{k: v for k, v in c.items() if k not in ("view", "figure")} for c in cases])
+    rendered = 0
+    for case, js in zip(cases, results, strict=True):
+        settings = case["figure"].layout.meta["timeline"]
+        view_slice = slice_for_view(payload, case["view"], day_offset, ink=settings["ink"],
+                                    unreported=settings["unreported"])
+        py = json.loads(apply_slice(case["figure"], view_slice, case["view"].layers).to_json())
+        _close(js["render"], _summary(py), f"{case['window']} {case['layers']}")
+        rendered += sum(len(t.get("lat") or ()) for t in js["render"]["traces"])
+    assert rendered > 0

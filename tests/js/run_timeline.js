@@ -6,7 +6,22 @@ global.atob = global.atob || function (s) { return Buffer.from(s, "base64").toSt
 require(process.argv[2]);
 const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
 const tl = window.dash_clientside.timeline;
-const plain = (x) => (x && typeof x.length === "number" ? Array.from(x) : x);
+const plain = (x) => (ArrayBuffer.isView(x) || Array.isArray(x) ? Array.from(x) : x);
+// The parts of a rendered figure the Python still image must equal (figures.map.apply_slice).
+function figureSummary(fig) {
+    const keys = ["lat", "lon", "customdata", "hovertext", "text", "name", "showlegend"];
+    const traces = fig.data.map((t) => {
+        const o = {meta: t.meta === undefined ? null : t.meta};
+        keys.forEach((k) => { if (t[k] !== undefined) { o[k] = plain(t[k]); } });
+        if (t.marker) {
+            o.marker = {};
+            ["color", "size"].forEach((k) => { if (t.marker[k] !== undefined) { o.marker[k] = plain(t.marker[k]); } });
+        }
+        return o;
+    });
+    const style = fig.layout.map && fig.layout.map.style;
+    return {traces: traces, styleLayers: style && style.layers ? style.layers.map((l) => l.id) : null};
+}
 const out = input.cases.map((c) => {
     const s = tl.slice(input.payload, c.day, c.window, c.layers, c.opts);
     return {
@@ -17,6 +32,7 @@ const out = input.cases.map((c) => {
         aggregated: s.aggregated, capped: s.capped, total: s.total, shown: s.shown,
         in_cells: s.in_cells,
         counts: tl.counts(c.day, c.window, input.payload),
+        render: c.base ? figureSummary(tl.render(c.day, c.window, c.layers, input.payload, c.base)) : null,
     };
 });
 process.stdout.write(JSON.stringify(out));
