@@ -23,6 +23,10 @@ GREY = "#999999"  # not Okabe–Ito: stands in for black where black would vanis
 OKABE_ITO: tuple[str, ...] = (BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION, YELLOW, BLACK)
 DARK_THEME_BLACK = "#dddddd"
 
+# plotly.js's own colourway, for export figures that come without a template.
+PLOTLY_COLOURWAY: tuple[str, ...] = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+
 # fill: the marker colour; ring: None (solid) or "ink" (an outline in the theme's ink colour).
 CATEGORY_COLOURS: dict[str, dict[str, str | None]] = {
     "air_raid": {"fill": VERMILLION, "ring": None},
