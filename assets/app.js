@@ -9,6 +9,7 @@
  */
 (function () {
   "use strict";
+  var IDS = window.dash_clientside.ids;  // every component id, from dashboard/ids.py
   var noUpdate = function () { return window.dash_clientside.no_update; };
   var mapView = { center: null, zoom: null };
   var lastSignature = null;
@@ -57,7 +58,7 @@
   // Tell Dash each time the map has finished drawing (MapLibre "idle"), once per map: plotly
   // makes a new map when the graph is replaced (a new page), hence the check on every render.
   function watchMapDrawn() {
-    var gd = document.querySelector("#map-graph .js-plotly-plot");
+    var gd = document.querySelector("#" + IDS.MAP_GRAPH + " .js-plotly-plot");
     var map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot &&
       gd._fullLayout.map._subplot.map;
     if (!map || map.__aleppoWatched) { return; }
@@ -65,7 +66,7 @@
     var drawn = 0;
     map.on("idle", function () {
       drawn += 1;
-      window.dash_clientside.set_props("map-drawn", { data: drawn });
+      window.dash_clientside.set_props(IDS.MAP_DRAWN, { data: drawn });
     });
   }
 
@@ -82,11 +83,11 @@
         var signature = d && d.context !== undefined ? d.context : null;
         var trigger = triggeredId();
         // A base map just built for this day (a new page, or the server's answer) is current.
-        if (lastSignature === null || !trigger || trigger === "base-map-figure") {
+        if (lastSignature === null || !trigger || trigger === IDS.BASE_MAP_STORE) {
           lastSignature = signature;
         } else if (signature !== lastSignature) {
           lastSignature = signature;
-          window.dash_clientside.set_props("context-signature", { data: signature });
+          window.dash_clientside.set_props(IDS.CONTEXT_SIGNATURE, { data: signature });
           return noUpdate();
         }
         var layers = flatLayers([cats, ctx, data]);
@@ -136,7 +137,7 @@
         var starting = disabled !== false;
         if (starting && value >= max) {
           // Playing from the last day starts again at the first.
-          window.dash_clientside.set_props("timeline-slider", { value: 0 });
+          window.dash_clientside.set_props(IDS.TIMELINE_SLIDER, { value: 0 });
         }
         return starting ? [false, labels.pause, "true"] : [true, labels.play, "false"];
       },
@@ -157,15 +158,15 @@
         var defaults = basics.defaults || {};
         var trig = triggeredId();
         var changed = false;
-        if (trig === "lang-select" && lang && lang !== basics.lang) {
+        if (trig === IDS.LANG_SELECT && lang && lang !== basics.lang) {
           setParam(params, "lang", lang, defaults);
           changed = true;
         }
-        if (trig === "theme-toggle" && themeClicks) {
+        if (trig === IDS.THEME_TOGGLE && themeClicks) {
           setParam(params, "theme", basics.theme === "dark" ? "light" : "dark", defaults);
           changed = true;
         }
-        if (trig === "mode-toggle" && modeClicks) {
+        if (trig === IDS.MODE_TOGGLE && modeClicks) {
           setParam(params, "mode", basics.mode === "present" ? "explore" : "present", defaults);
           changed = true;
         }
@@ -189,8 +190,8 @@
         if (window.aleppoKeys) { window.aleppoKeys.day = day; window.aleppoKeys.max = days.length - 1; }
         var defaults = basics.defaults || {};
         var trig = triggeredId();
-        if (trig === "preset-select") { mapView = { center: null, zoom: null }; }
-        if (relayout && trig === "map-graph") {
+        if (trig === IDS.PRESET_SELECT) { mapView = { center: null, zoom: null }; }
+        if (relayout && trig === IDS.MAP_GRAPH) {
           var c = relayout["map.center"], z = relayout["map.zoom"];
           if (c && typeof c.lat === "number") { mapView.center = round(c.lat, 4) + "," + round(c.lon, 4); }
           if (typeof z === "number") { mapView.zoom = round(z, 2); }
@@ -219,8 +220,11 @@
       dayFromChart: function (casualtyClick, dailyClick, histogramClick, days) {
         // A click on any chart moves the timeline to the clicked day (customdata holds ISO days).
         var trig = triggeredId();
-        var data = { "casualty-chart": casualtyClick, "daily-chart": dailyClick,
-                     "day-histogram": histogramClick }[trig];
+        var byChart = {};
+        byChart[IDS.CASUALTY_CHART] = casualtyClick;
+        byChart[IDS.DAILY_CHART] = dailyClick;
+        byChart[IDS.HISTOGRAM] = histogramClick;
+        var data = byChart[trig];
         if (!data || !data.points || !data.points.length || !days) { return noUpdate(); }
         var p = data.points[0];
         var iso = String(p.customdata !== undefined ? p.customdata : p.x).slice(0, 10);

@@ -30,7 +30,7 @@ def register(app) -> None:
 
     @app.callback(
         Output(ids.INCIDENT_DETAILS, "children"),
-        Output("selected-incident", "data"),
+        Output(ids.SELECTED_INCIDENT, "data"),
         Input(ids.MAP_GRAPH, "clickData"),
         State(ids.VIEW_STORE, "data"),
         prevent_initial_call=True,

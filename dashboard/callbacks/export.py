@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from dash import Input, Output, State, ctx, dcc
 
 from dashboard import ids
-from dashboard.callbacks.page import view_from_search
+from dashboard.callbacks.inputs import view_from_search
 from dashboard.export.build import ExportData
 from dashboard.export.spec import ExportRequestError, make_spec
 from dashboard.i18n import gettext as _t
@@ -81,20 +81,20 @@ def register(app) -> None:
         Output(ids.EXPORT_DOWNLOAD, "data"),
         Output(ids.EXPORT_STATUS, "children"),
         Input(ids.EXPORT_BUTTON, "n_clicks"),
-        Input("export-briefing-button", "n_clicks"),
+        Input(ids.EXPORT_BRIEFING_BUTTON, "n_clicks"),
         State(ids.EXPORT_VIEW, "value"),
         State(ids.EXPORT_FORMAT, "value"),
         State(ids.EXPORT_PRESET, "value"),
         State(ids.EXPORT_WIDTH, "value"),
         State(ids.EXPORT_HEIGHT, "value"),
         State(ids.EXPORT_SCALE, "value"),
-        State("url-sync", "data"),
+        State(ids.URL_SYNC, "data"),
         State(ids.URL, "href"),
         State(ids.VIEW_STORE, "data"),
         background=True,
         running=[
             (Output(ids.EXPORT_BUTTON, "disabled"), True, False),
-            (Output("export-briefing-button", "disabled"), True, False),
+            (Output(ids.EXPORT_BRIEFING_BUTTON, "disabled"), True, False),
             (Output(ids.EXPORT_CANCEL, "disabled"), False, True),
         ],
         progress=[Output(ids.EXPORT_PROGRESS, "value"), Output(ids.EXPORT_PROGRESS, "max"),

@@ -1,49 +1,22 @@
-"""Build the page from the URL: the one place a link becomes a view."""
+"""Build the page from the URL (the link becomes a view in callbacks/inputs.view_from_search)."""
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections import OrderedDict
-from urllib.parse import parse_qsl
 
 from dash import Input, Output, html
 
 from dashboard import ids
+from dashboard.callbacks.inputs import view_from_search
 from dashboard.components.details import render_details
 from dashboard.data.model import CATEGORIES
-from dashboard.filters import clamp_date
 from dashboard.i18n import gettext as _t
 from dashboard.layout import build_page, page_stores
 from dashboard.runtime import Runtime, get_runtime
-from dashboard.scenes import apply_scene, find_scene, scene_caption
-from dashboard.state import decode_view, encoded_defaults, ordered_layers
+from dashboard.scenes import find_scene, scene_caption
+from dashboard.state import encoded_defaults, ordered_layers
 from dashboard.view import View
-
-
-def view_from_search(search: str | None, runtime: Runtime) -> tuple[View, list[str]]:
-    """Decode the query string, apply a briefing scene, then fit it to the data (date inside
-    the timeline, known incident)."""
-    view, notices = decode_view(search or "")
-    explicit = {k for k, _ in parse_qsl((search or "").removeprefix("?"))}
-    if "layers" not in explicit and runtime.layer_ids:
-        # Data a person loaded with --data is shown unless the link says otherwise.
-        data_layers = {f"data:{lid}" for lid in runtime.layer_ids}
-        view = dataclasses.replace(view, layers=view.layers | data_layers)
-    if view.scene is not None:
-        scene = find_scene(runtime.dataset.scenes, view.scene)
-        if scene is None:
-            notices.append("scene")
-            view = dataclasses.replace(view, scene=None)
-        else:
-            view = apply_scene(view, scene, explicit)
-    if view.date is not None and not runtime.first_day <= view.date <= runtime.last_day:
-        notices.append("date")
-    view = clamp_date(view, runtime.first_day, runtime.last_day)
-    if view.incident is not None and view.incident not in runtime.id_to_row:
-        notices.append("incident")
-        view = dataclasses.replace(view, incident=None)
-    return view, notices
 
 
 def render_page(search: str | None):
@@ -103,7 +76,7 @@ def register(app) -> None:
     """Bind the page callbacks to `app`."""
 
     @app.callback(
-        Output("page", "children"),
+        Output(ids.PAGE, "children"),
         Output(ids.DAYS_STORE, "data"),
         Output(ids.VIEW_STORE, "data"),
         Input(ids.URL, "search"),

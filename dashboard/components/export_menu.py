@@ -17,7 +17,7 @@ PRESET_LABELS = {"slide": N_("Slide 1920×1080"), "hd": N_("1280×720"), "a4": N
 
 def _field(label: str, control, field_id: str) -> html.Div:
     return html.Div(className="export-field", children=[
-        html.Span(label, id=f"{field_id}-label", className="export-label"), control])
+        html.Span(label, id=ids.label_of(field_id), className="export-label"), control])
 
 
 def make_export_menu(lang: str) -> html.Details:
@@ -56,7 +56,7 @@ def make_export_menu(lang: str) -> html.Details:
                 html.Div(className="export-actions", children=[
                     html.Button(_t("Export image", lang), id=ids.EXPORT_BUTTON,
                                 className="btn btn-primary", n_clicks=0),
-                    html.Button(_t("Briefing pack (PDF)", lang), id="export-briefing-button",
+                    html.Button(_t("Briefing pack (PDF)", lang), id=ids.EXPORT_BRIEFING_BUTTON,
                                 className="btn", n_clicks=0),
                     html.Button(_t("Cancel", lang), id=ids.EXPORT_CANCEL, className="btn",
                                 n_clicks=0, disabled=True),

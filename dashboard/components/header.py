@@ -30,7 +30,7 @@ def make_header(view: View) -> html.Header:
                         title=_t("Switch presentation mode (key P)", lang),
                         n_clicks=0,
                     ),
-                    html.Span(_t("Language", lang), id="lang-select-label", className="sr-label"),
+                    html.Span(_t("Language", lang), id=ids.LANG_SELECT_LABEL, className="sr-label"),
                     dcc.Dropdown(
                         id=ids.LANG_SELECT,
                         options=[{"label": "English", "value": "en"},

@@ -60,9 +60,9 @@ def make_layer_panel(
     return html.Section(
         id=ids.LAYER_PANEL,
         className="panel layer-panel",
-        **{"aria-labelledby": "layer-panel-title"},
+        **{"aria-labelledby": ids.LAYER_PANEL_TITLE},
         children=[
-            html.H2(_t("Layers", lang), id="layer-panel-title"),
+            html.H2(_t("Layers", lang), id=ids.LAYER_PANEL_TITLE),
             html.Fieldset([
                 html.Legend(_t("Incidents", lang)),
                 dcc.Checklist(
@@ -75,7 +75,7 @@ def make_layer_panel(
             html.Fieldset([
                 html.Legend(_t("Context", lang)),
                 dcc.Checklist(
-                    id="context-checklist",
+                    id=ids.CONTEXT_CHECKLIST,
                     options=[{"label": _t(CONTEXT_LABELS[k], lang), "value": k}
                              for k in CONTEXT_LAYERS],
                     value=[k for k in CONTEXT_LAYERS if k in view.layers],

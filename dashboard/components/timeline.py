@@ -31,15 +31,15 @@ def make_timeline(view: View, days: list[dt.date], histogram) -> html.Section:
     index = days.index(view.date) if view.date in days else len(days) - 1
     return html.Section(
         className="panel timeline-panel",
-        **{"aria-labelledby": "timeline-title"},
+        **{"aria-labelledby": ids.TIMELINE_TITLE},
         children=[
             html.Div(className="timeline-head", children=[
-                html.H2(_t("Timeline", lang), id="timeline-title", className="sr-only"),
+                html.H2(_t("Timeline", lang), id=ids.TIMELINE_TITLE, className="sr-only"),
                 html.Output(format_date(days[index], lang, "long"), id=ids.DATE_LABEL,
                             className="timeline-date", **{"aria-live": "polite"}),
                 html.Button(_t("Play", lang), id=ids.PLAY_BUTTON, className="btn btn-primary",
                             n_clicks=0, **{"aria-pressed": "false"}),
-                html.Span(_t("Speed", lang), id="speed-select-label", className="inline-label"),
+                html.Span(_t("Speed", lang), id=ids.SPEED_SELECT_LABEL, className="inline-label"),
                 dcc.Dropdown(
                     id=ids.SPEED_SELECT,
                     options=[{"label": f"{s:g}×", "value": s} for s in SPEEDS],
@@ -56,7 +56,7 @@ def make_timeline(view: View, days: list[dt.date], histogram) -> html.Section:
             ]),
             dcc.Graph(id=ids.HISTOGRAM, figure=histogram, className="day-histogram",
                       config={"displayModeBar": False, "staticPlot": False}),
-            html.Div(id="timeline-slider-label", className="sr-only",
+            html.Div(id=ids.TIMELINE_SLIDER_LABEL, className="sr-only",
                      children=_t("Timeline", lang)),
             dcc.Slider(
                 id=ids.TIMELINE_SLIDER,
