@@ -17,6 +17,7 @@ import pandas as pd
 
 from dashboard.config import Config, load_config
 from dashboard.data.model import Dataset, Problem
+from dashboard.filters import dataset_days
 
 _LOCK = threading.Lock()
 _RUNTIME: Runtime | None = None
@@ -106,11 +107,8 @@ class Runtime:
 
 
 def _day_range(frames: list[pd.DataFrame]) -> tuple[dt.date, dt.date]:
-    starts = [f["date_start"].min() for f in frames if len(f)]
-    ends = [f["date_end"].max() for f in frames if len(f)]
-    if not starts:
-        return dt.date(2016, 4, 22), dt.date(2016, 5, 8)
-    return pd.Timestamp(min(starts)).date(), pd.Timestamp(max(ends)).date()
+    """The timeline's first and last day over every loaded frame (filters.dataset_days)."""
+    return dataset_days(pd.concat([f[["date_start", "date_end"]] for f in frames]))
 
 
 def build_runtime(config: Config) -> Runtime:

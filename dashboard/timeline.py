@@ -3,16 +3,13 @@
 Why clientside: at 100,000 events a server callback that returns a new map figure per
 timeline step costs ~1 s; slicing typed arrays in the browser (assets/timeline.js) and
 handing plotly only the visible slice costs a fraction of that and sends nothing over the
-network. `slice_for_view` applies exactly the same rules in Python, for image exports and
-tests, so an export shows what the browser shows.
+network. `slice_for_view` draws the same slice in Python, for image exports and tests, so an
+export shows what the browser shows.
 
-Rules (day indices count from `first_day`; ranges inclusive at both ends, as in filters.py):
-- window "day": start <= d <= end, points only, capped at `point_threshold` (legend says so);
-- window "cumulative": start <= d. When more than `point_threshold` events qualify, only the
-  events that started in the current week (d-6..d; at most `point_threshold` of them, the most
-  recent) are points; all earlier ones are summed per grid cell (legend says so).
-- categories off in `view.layers` are left out; imported datasets show when "data:<name>" is
-  on (filters.layer_mask). Halos only when "halos" is on and points <= HALO_LIMIT.
+Which events show (windows, layers, the point cap and the cells, halos) is decided by the one
+selector, dashboard/filters.py: the payload is packed with its date and layer rules
+(`day_span`, `category_codes`, `dataset_names`) and sliced with its map rule (`select_sorted`,
+`halos_shown`). Day indices count from `first_day`.
 """
 
 from __future__ import annotations

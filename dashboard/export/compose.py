@@ -6,7 +6,8 @@ bands reserved at the top and bottom. A slide is ONE plotly figure: the map subp
 chart axes sit side by side through their `domain`s. Composing a single figure (rather than
 rendering map and chart separately and pasting the images together) keeps text and chart
 vector in SVG/PDF, needs no image library, and makes the output size exactly the figure size.
-How the composed figure reaches its pixel size (px scaling) is export/scale.py.
+How the composed figure reaches its pixel size (px scaling) is export/scale.py; what is left
+here (about 310 lines) is one job, laying out the canvas, bands and slots of one figure.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ while the timeline moves; the chosen day is a plain line shape named "date-marke
 "YYYY-MM-DD") that the browser moves without rebuilding the figure; tick labels are written with
 Babel, because plotly's own locales need extra JS bundles; and every point's x is an ISO date,
 so a click on a chart (clickData.points[0].x) can move the timeline.
+
+One module (about 340 lines) on purpose: the three charts share the base figure, the date
+marker, the hover writing and the killed ranges above; split, each part would import the rest.
 """
 
 from __future__ import annotations
