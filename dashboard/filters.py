@@ -91,8 +91,10 @@ def time_mask(incidents: pd.DataFrame, day: dt.date, window: str) -> np.ndarray:
 
 def category_codes(values: pd.Series) -> np.ndarray:
     """Index into CATEGORIES per row (uint8); unknown or missing categories read as "other"."""
-    codes = pd.Index(CATEGORIES).get_indexer(pd.Index(values, dtype=object))
-    return np.where(codes < 0, CATEGORIES.index(OTHER_CATEGORY), codes).astype("uint8")
+    codes, uniques = pd.factorize(values)  # a missing value gets code -1
+    other = CATEGORIES.index(OTHER_CATEGORY)
+    lookup = [CATEGORIES.index(u) if u in CATEGORIES else other for u in uniques]
+    return np.array([*lookup, other], dtype="uint8")[codes]  # -1: the last entry, "other"
 
 
 def dataset_names(values: pd.Series) -> pd.Series:
@@ -115,9 +117,9 @@ def layer_mask(incidents: pd.DataFrame, view: View) -> np.ndarray:
     """Rows in an active layer (see the module docstring)."""
     if len(incidents) == 0:
         return np.zeros(0, dtype=bool)
-    ds_codes, datasets = pd.factorize(dataset_names(incidents["dataset"]))
-    cat_on, ds_on = layer_tables(CATEGORIES, datasets, view.layers)
-    return cat_on[category_codes(incidents["category"])] & ds_on[ds_codes]
+    ds_codes, datasets = pd.factorize(incidents["dataset"])  # a missing dataset gets -1
+    cat_on, ds_on = layer_tables(CATEGORIES, [*map(str, datasets), CURATED], view.layers)
+    return cat_on[category_codes(incidents["category"])] & ds_on[ds_codes]  # -1: curated
 
 
 # --- rows -------------------------------------------------------------------------------------
