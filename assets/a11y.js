@@ -6,17 +6,18 @@
  */
 (function () {
   "use strict";
-  var NAMES = {
-    "timeline-slider": "timeline-slider-label"
-  };
+  var IDS = window.dash_clientside.ids;  // every component id, from dashboard/ids.py
+  var NAMES = {};
+  NAMES[IDS.TIMELINE_SLIDER] = IDS.TIMELINE_SLIDER_LABEL;
+  NAMES[IDS.LANG_SELECT] = IDS.LANG_SELECT_LABEL;
+  NAMES[IDS.SPEED_SELECT] = IDS.SPEED_SELECT_LABEL;
 
   // Radio groups outside a fieldset: the container becomes a named radiogroup.
-  var GROUPS = {
-    "export-view": "export-view-label",
-    "export-format": "export-format-label",
-    "export-preset": "export-preset-label",
-    "export-scale": "export-scale-label"
-  };
+  var GROUPS = {};
+  GROUPS[IDS.EXPORT_VIEW] = IDS.EXPORT_VIEW_LABEL;
+  GROUPS[IDS.EXPORT_FORMAT] = IDS.EXPORT_FORMAT_LABEL;
+  GROUPS[IDS.EXPORT_PRESET] = IDS.EXPORT_PRESET_LABEL;
+  GROUPS[IDS.EXPORT_SCALE] = IDS.EXPORT_SCALE_LABEL;
 
   function label() {
     Object.keys(GROUPS).forEach(function (id) {

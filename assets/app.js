@@ -9,6 +9,7 @@
  */
 (function () {
   "use strict";
+  var IDS = window.dash_clientside.ids;  // every component id, from dashboard/ids.py
   var noUpdate = function () { return window.dash_clientside.no_update; };
   var mapView = { center: null, zoom: null };
 
@@ -71,7 +72,7 @@
   // The first render of a page can run before plotly has made its map: then look again
   // shortly (up to ~10 s), so the listeners never wait for the first timeline step.
   function watchMapDrawn(tries) {
-    var gd = document.querySelector("#map-graph .js-plotly-plot");
+    var gd = document.querySelector("#" + IDS.MAP_GRAPH + " .js-plotly-plot");
     var map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot &&
       gd._fullLayout.map._subplot.map;
     if (!map) {
@@ -91,13 +92,13 @@
       var feature = event.features && event.features[0];
       if (hovered || !feature) { return; }
       clicks += 1;
-      window.dash_clientside.set_props("neighbourhood-click",
+      window.dash_clientside.set_props(IDS.NEIGHBOURHOOD_CLICK,
         { data: { id: feature.properties.nbhd_id, n: clicks } });
     });
     var drawn = 0;
     map.on("idle", function () {
       drawn += 1;
-      window.dash_clientside.set_props("map-drawn", { data: drawn });
+      window.dash_clientside.set_props(IDS.MAP_DRAWN, { data: drawn });
     });
   }
 
@@ -118,7 +119,7 @@
   // another basemap) starts from its default day, so the day is given again on "styledata".
   function setMapDay(day) {
     if (day === null || day === undefined) { return; }
-    var gd = document.querySelector("#map-graph .js-plotly-plot");
+    var gd = document.querySelector("#" + IDS.MAP_GRAPH + " .js-plotly-plot");
     var map = mapOf(gd);
     if (map && map.setGlobalStateProperty) {
       map.__aleppoDay = Number(day);
@@ -131,7 +132,7 @@
       }
       map.setGlobalStateProperty("day", Number(day));
     }
-    document.querySelectorAll("#map-legend [data-days]").forEach(function (item) {
+    document.querySelectorAll("#" + IDS.MAP_LEGEND + " [data-days]").forEach(function (item) {
       item.hidden = !inRanges(item.getAttribute("data-days"), Number(day));
     });
   }
@@ -196,7 +197,7 @@
         var starting = disabled !== false;
         if (starting && value >= max) {
           // Playing from the last day starts again at the first.
-          window.dash_clientside.set_props("timeline-slider", { value: (basics && basics.day_min) || 0 });
+          window.dash_clientside.set_props(IDS.TIMELINE_SLIDER, { value: (basics && basics.day_min) || 0 });
         }
         return starting ? [false, labels.pause, "true"] : [true, labels.play, "false"];
       },
@@ -217,15 +218,15 @@
         var defaults = basics.defaults || {};
         var trig = triggeredId();
         var changed = false;
-        if (trig === "lang-select" && lang && lang !== basics.lang) {
+        if (trig === IDS.LANG_SELECT && lang && lang !== basics.lang) {
           setParam(params, "lang", lang, defaults);
           changed = true;
         }
-        if (trig === "theme-toggle" && themeClicks) {
+        if (trig === IDS.THEME_TOGGLE && themeClicks) {
           setParam(params, "theme", basics.theme === "dark" ? "light" : "dark", defaults);
           changed = true;
         }
-        if (trig === "mode-toggle" && modeClicks) {
+        if (trig === IDS.MODE_TOGGLE && modeClicks) {
           setParam(params, "mode", basics.mode === "present" ? "explore" : "present", defaults);
           changed = true;
         }
@@ -253,8 +254,8 @@
         }
         var defaults = basics.defaults || {};
         var trig = triggeredId();
-        if (trig === "preset-select") { mapView = { center: null, zoom: null }; }
-        if (relayout && trig === "map-graph") {
+        if (trig === IDS.PRESET_SELECT) { mapView = { center: null, zoom: null }; }
+        if (relayout && trig === IDS.MAP_GRAPH) {
           var c = relayout["map.center"], z = relayout["map.zoom"];
           if (c && typeof c.lat === "number") { mapView.center = round(c.lat, 4) + "," + round(c.lon, 4); }
           if (typeof z === "number") { mapView.zoom = round(z, 2); }
@@ -280,8 +281,8 @@
         // A bundled layer (UCDP GED, the whole of 2016) switched on or off changes the
         // timeline's length: the page is built again for the new link.
         var wide = (basics.wide_layers || []).some(function (l) { return layers.indexOf(l) >= 0; });
-        if (trig === "data-layer-checklist" && wide !== !!basics.wide) {
-          window.dash_clientside.set_props("url", { search: qs });
+        if (trig === IDS.DATA_LAYER_CHECKLIST && wide !== !!basics.wide) {
+          window.dash_clientside.set_props(IDS.URL, { search: qs });
         }
         return qs;
       },
@@ -289,8 +290,11 @@
       dayFromChart: function (casualtyClick, dailyClick, histogramClick, days) {
         // A click on any chart moves the timeline to the clicked day (customdata holds ISO days).
         var trig = triggeredId();
-        var data = { "casualty-chart": casualtyClick, "daily-chart": dailyClick,
-                     "day-histogram": histogramClick }[trig];
+        var byChart = {};
+        byChart[IDS.CASUALTY_CHART] = casualtyClick;
+        byChart[IDS.DAILY_CHART] = dailyClick;
+        byChart[IDS.HISTOGRAM] = histogramClick;
+        var data = byChart[trig];
         if (!data || !data.points || !data.points.length || !days) { return noUpdate(); }
         var p = data.points[0];
         var iso = String(p.customdata !== undefined ? p.customdata : p.x).slice(0, 10);

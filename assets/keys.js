@@ -10,6 +10,7 @@
  */
 (function () {
   "use strict";
+  var IDS = window.dash_clientside.ids;  // every component id, from dashboard/ids.py
   var state = { basics: null, day: 0, min: 0, max: 0 };
   window.aleppoKeys = state;
 
@@ -28,12 +29,12 @@
     });
     params.set("scene", String(n));
     var qs = "?" + params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":");
-    setProps("url", { search: qs });
+    setProps(IDS.URL, { search: qs });
   }
 
   function setDay(day) {
     var d = Math.max(state.min, Math.min(state.max, day));
-    if (d !== state.day) { setProps("timeline-slider", { value: d }); }
+    if (d !== state.day) { setProps(IDS.TIMELINE_SLIDER, { value: d }); }
   }
 
   function click(id) {
@@ -42,7 +43,7 @@
   }
 
   function toggleHelp(force) {
-    var el = document.getElementById("help-overlay");
+    var el = document.getElementById(IDS.HELP_OVERLAY);
     if (!el) { return false; }
     var show = force === undefined ? el.hidden : force;
     el.hidden = !show;
@@ -72,11 +73,11 @@
     switch (e.key) {
       case "ArrowRight": if (inScene) { goToScene(b.scene + 1); } else { setDay(state.day + 1); } break;
       case "ArrowLeft": if (inScene) { goToScene(b.scene - 1); } else { setDay(state.day - 1); } break;
-      case " ": case "Spacebar": click("play-button"); break;
+      case " ": case "Spacebar": click(IDS.PLAY_BUTTON); break;
       case "Home": setDay(state.min); break;
       case "End": setDay(state.max); break;
       case "?": toggleHelp(); break;
-      case "p": case "P": click("mode-toggle"); break;
+      case "p": case "P": click(IDS.MODE_TOGGLE); break;
       case "c": case "C":
         if (b.mode === "present") { toggleRootClass("caption-off"); } else { handled = false; }
         break;
@@ -90,9 +91,9 @@
         }
         break;
       case "Escape": {
-        var help = document.getElementById("help-overlay");
+        var help = document.getElementById(IDS.HELP_OVERLAY);
         if (help && !help.hidden) { toggleHelp(false); }
-        else if (b.mode === "present") { click("mode-toggle"); }
+        else if (b.mode === "present") { click(IDS.MODE_TOGGLE); }
         else { handled = false; }
         break;
       }

@@ -4,10 +4,13 @@
  * Why clientside: a server round trip that returns a whole map figure per timeline step costs
  * ~1 s at 100,000 events. The payload (dashboard/timeline.py) arrives once; each step slices
  * its typed arrays with a binary search over start days and hands plotly only what is visible.
- * dashboard/timeline.py `slice_for_view` is the Python mirror of `slice` below: keep the two
- * in step (same rules, same output shape).
+ * The selection rules (windows, layers, aggregation, halos) are stated in dashboard/filters.py;
+ * `select` below is their browser copy and dashboard/timeline.py `slice_for_view` the Python
+ * mirror of `slice`. tests/test_select_parity.py runs this file under node against them.
  *
  * No eval, no inline script: this file is served as a static asset (CSP-friendly).
+ * One file (about 400 lines) on purpose: select, slice, render and counts share the decoded
+ * payload and its caches, and node loads this one file for the parity test.
  */
 (function () {
     "use strict";
@@ -201,8 +204,9 @@
         return counts;
     }
 
-    // The core rule (mirrors timeline.select_positions): sorted positions shown as points, and
-    // per-cell counts of the older events when the cumulative window is aggregated.
+    // The core rule (filters.select_sorted, through timeline.select_positions): sorted positions
+    // shown as points, and per-cell counts of the older events when the cumulative window is
+    // aggregated. Day "day": start <= d <= end; "cumulative": start <= d (inclusive edges).
     function select(D, day, windowMode, layerSet) {
         var a = D.a, meta = D.meta, limit = meta.point_threshold;
         var en = enabledTables(D, layerSet);
@@ -321,7 +325,7 @@
         }
         var out = {points: pts, outlines: ol, halos: {lat: [], lon: []}, cells: null,
                    aggregated: s.aggregated, capped: s.capped, total: s.total, shown: n, in_cells: 0};
-        if (layerSet.halos && n > 0 && n <= meta.halo_limit) {
+        if (layerSet.halos && n > 0 && n <= meta.halo_limit) {  // filters.halos_shown
             // District- and city-wide halos only for the selected incident (render).
             var wide = meta.halo_wide_m || Infinity;
             var radius = pos.map(function (i) { return a.radius[i] > wide ? 0 : a.radius[i]; });

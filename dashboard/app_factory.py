@@ -100,8 +100,33 @@ def create_app(config: Config | None = None) -> dash.Dash:
         importlib.import_module(module_name).register(app)
     _serve_outlines(app)
     importlib.import_module("dashboard.payload_resource").register(app)
+    _serve_ids(app)
     install_server(app, config)
     return app
+
+
+def _serve_ids(app: dash.Dash) -> None:
+    """GET ids.SCRIPT_PATH: `window.dash_clientside.ids`, loaded before assets/*.js (Dash puts
+    external scripts first), so the browser code reads every component id from ids.py."""
+    import hashlib
+
+    import flask
+
+    from dashboard import ids
+
+    body = ids.script()
+    etag = hashlib.sha256(body.encode()).hexdigest()[:32]
+
+    def ids_script():
+        response = flask.Response(body, mimetype="text/javascript")
+        response.cache_control.no_cache = True  # ids change with a deploy; revalidate
+        response.set_etag(etag)
+        return response.make_conditional(flask.request)
+
+    app.server.add_url_rule(app.config.routes_pathname_prefix + ids.SCRIPT_PATH, "ids_script",
+                            ids_script, methods=["GET"])
+    app.config.external_scripts.append(
+        {"src": app.config.requests_pathname_prefix + ids.SCRIPT_PATH})
 
 
 def _serve_outlines(app: dash.Dash) -> None:

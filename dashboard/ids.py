@@ -1,6 +1,8 @@
 """Component ids, in one place. The first block is public: tests and people who embed or
 script the page rely on it, so those ids never change."""
 
+import json
+
 # Public, stable ids.
 MAP_GRAPH = "map-graph"
 TIMELINE_SLIDER = "timeline-slider"
@@ -57,13 +59,61 @@ EXPORT_PRESET = "export-preset"
 EXPORT_WIDTH = "export-width"
 EXPORT_HEIGHT = "export-height"
 EXPORT_SCALE = "export-scale"
+
+# Page structure, stores and switches the browser code and the stylesheets name.
+APP_ROOT = "app-root"
+PAGE = "page"
+MAP_SECTION = "map-section"
+DOM_SYNC = "dom-sync"  # output of the browser callback that sets <html lang/dir/data-theme>
+URL_SYNC = "url-sync"  # the query string the browser last wrote to the address bar
+SELECTED_INCIDENT = "selected-incident"
+BOTTOM_TABS = "bottom-tabs"
+TABLE_COUNT = "table-count"
+CONTEXT_CHECKLIST = "context-checklist"
 EXPORT_BRIEFING_BUTTON = "export-briefing-button"
 EXPORT_DECK_BUTTON = "export-deck-button"
 EXPORT_VIDEO_BUTTON = "export-video-button"
 EXPORT_VIDEO_FORMAT = "export-video-format"
+
 # Accessibility and phones (issue 14).
 TIMELINE_PREV = "timeline-prev"  # previous-day button beside the slider
 TIMELINE_NEXT = "timeline-next"  # next-day button
 INCIDENT_LIST_BOX = "incident-list-box"  # <details> holding the map's incidents as a list
 INCIDENT_LIST = "incident-list"  # its <ul>, filled by the browser (assets/a11y.js)
 INCIDENT_ITEM = "incident-item"  # pattern-matching id type of a list button: {type, row}
+
+# Headings that name a region (aria-labelledby).
+LAYER_PANEL_TITLE = "layer-panel-title"
+HELP_TITLE = "help-title"
+TIMELINE_TITLE = "timeline-title"
+DETAILS_TITLE = "details-title"
+
+
+def label_of(component_id: str) -> str:
+    """The id of the element that names a control (assets/a11y.js links the two up)."""
+    return f"{component_id}-label"
+
+
+TIMELINE_SLIDER_LABEL = label_of(TIMELINE_SLIDER)
+LANG_SELECT_LABEL = label_of(LANG_SELECT)
+SPEED_SELECT_LABEL = label_of(SPEED_SELECT)
+EXPORT_VIEW_LABEL = label_of(EXPORT_VIEW)
+EXPORT_FORMAT_LABEL = label_of(EXPORT_FORMAT)
+EXPORT_PRESET_LABEL = label_of(EXPORT_PRESET)
+EXPORT_SCALE_LABEL = label_of(EXPORT_SCALE)
+
+# The page loads this script before assets/*.js: it sets `window.dash_clientside.ids`, every id
+# above by its Python name, so the browser code never types an id by hand.
+SCRIPT_PATH = "_aleppo/ids.js"
+
+
+def all_ids() -> dict[str, str]:
+    """Every component id of this module, by constant name."""
+    return {name: value for name, value in globals().items()
+            if name.isupper() and isinstance(value, str) and name != "SCRIPT_PATH"}
+
+
+def script() -> str:
+    """The JavaScript served at SCRIPT_PATH (no inline script: the CSP allows 'self')."""
+    return ("window.dash_clientside = Object.assign({}, window.dash_clientside, "
+            f"{{ids: Object.freeze({json.dumps(all_ids(), sort_keys=True)})}});\n")

@@ -47,14 +47,15 @@ def app_shell() -> html.Div:
     """The layout served once per page load. The timeline payload is fetched on its own
     (payload_resource.py): the page carries only where to find it."""
     return html.Div(
-        id="app-root",
+        id=ids.APP_ROOT,
         children=[
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.PAYLOAD_STORE, data=page_reference()),
             dcc.Store(id=ids.DAYS_STORE),
             dcc.Store(id=ids.VIEW_STORE),
-            dcc.Store(id="dom-sync"),
-            html.Div(id="page", children=html.P("…", className="loading")),
+            dcc.Store(id=ids.DOM_SYNC),
+            html.A(_t("Skip to the map", "en"), href="#map-section", className="skip-link"),
+            html.Div(id=ids.PAGE, children=html.P("…", className="loading")),
         ],
     )
 
@@ -113,8 +114,8 @@ def build_page(
         dcc.Store(id=ids.BASE_MAP_STORE, data=base_map),
         # Small browser-side state, written by clientside callbacks (see assets/app.js). They
         # live in the page, not the shell, so every input of a callback appears at once.
-        dcc.Store(id="url-sync"),
-        dcc.Store(id="selected-incident", data=view.incident),
+        dcc.Store(id=ids.URL_SYNC),
+        dcc.Store(id=ids.SELECTED_INCIDENT, data=view.incident),
         dcc.Store(id=ids.SELECTED_HALO, data=selected_halo(
             runtime.incidents, runtime.id_to_row.get(view.incident))),
         dcc.Store(id=ids.NEIGHBOURHOOD_CLICK),
@@ -131,7 +132,7 @@ def build_page(
             children=[
                 make_layer_panel(view, runtime.layer_ids, categories),
                 html.Section(
-                    id="map-section",
+                    id=ids.MAP_SECTION,
                     className="panel map-panel",
                     # Not just "Map": MapLibre names its canvas region "Map" already.
                     **{"aria-label": _t("Map and timeline", lang)},
@@ -156,7 +157,7 @@ def build_page(
                     className="panel charts-panel",
                     **{"aria-label": _t("Casualty reports", lang)},
                     children=[
-                        dcc.Tabs(id="bottom-tabs", value="charts", className="bottom-tabs",
+                        dcc.Tabs(id=ids.BOTTOM_TABS, value="charts", className="bottom-tabs",
                                  content_className="bottom-tabs-content", children=[
                             dcc.Tab(label=_t("Casualty reports", lang), value="charts", children=[
                                 html.Div(className="charts-row", children=[

@@ -18,6 +18,7 @@ import pandas as pd
 
 from dashboard.config import Config, load_config
 from dashboard.data.model import CURATED_FIRST_DAY, CURATED_LAST_DAY, Dataset, Problem, errors_of
+from dashboard.filters import dataset_days
 
 # Incident files shipped in geodata/ as optional layers, off by default (never merged with the
 # curated incidents): UCDP GED events in Aleppo governorate, 2016 (scripts/make_ucdp_aleppo.py).
@@ -138,11 +139,8 @@ class Runtime:
 
 
 def _day_range(frames: list[pd.DataFrame]) -> tuple[dt.date, dt.date]:
-    starts = [f["date_start"].min() for f in frames if len(f)]
-    ends = [f["date_end"].max() for f in frames if len(f)]
-    if not starts:
-        return CURATED_FIRST_DAY, CURATED_LAST_DAY
-    return pd.Timestamp(min(starts)).date(), pd.Timestamp(max(ends)).date()
+    """The timeline's first and last day over every loaded frame (filters.dataset_days)."""
+    return dataset_days(pd.concat([f[["date_start", "date_end"]] for f in frames]))
 
 
 def _one_chunk(frame: pd.DataFrame) -> pd.DataFrame:

@@ -3,16 +3,13 @@
 Why clientside: at 100,000 events a server callback that returns a new map figure per
 timeline step costs ~1 s; slicing typed arrays in the browser (assets/timeline.js) and
 handing plotly only the visible slice costs a fraction of that and sends nothing over the
-network. `slice_for_view` applies exactly the same rules in Python, for image exports and
-tests, so an export shows what the browser shows.
+network. `slice_for_view` draws the same slice in Python, for image exports and tests, so an
+export shows what the browser shows.
 
-Rules (day indices count from `first_day`; ranges inclusive at both ends, as in filters.py):
-- window "day": start <= d <= end, points only, capped at `point_threshold` (legend says so);
-- window "cumulative": start <= d. When more than `point_threshold` events qualify, only the
-  events that started in the current week (d-6..d; at most `point_threshold` of them, the most
-  recent) are points; all earlier ones are summed per grid cell (legend says so).
-- categories off in `view.layers` are left out; imported datasets show when "data:<name>" is
-  on (filters.layer_mask). Halos only when "halos" is on and points <= HALO_LIMIT.
+Which events show (windows, layers, the point cap and the cells, halos) is decided by the one
+selector, dashboard/filters.py: the payload is packed with its date and layer rules
+(`day_span`, `category_codes`, `dataset_names`) and sliced with its map rule (`select_sorted`,
+`halos_shown`). Day indices count from `first_day`.
 """
 
 from __future__ import annotations
@@ -25,19 +22,27 @@ import math
 import numpy as np
 import pandas as pd
 
+from dashboard.colours import CATEGORY_COLOURS, MAP_SURFACES, UNREPORTED_OUTLINE
 from dashboard.data.model import CATEGORIES, DEFAULT_UNCERTAINTY_M
-from dashboard.figures.palette import CATEGORY_COLOURS
-from dashboard.filters import CURATED, DATA_LAYER_PREFIX, dataset_days
+from dashboard.filters import (
+    CURRENT_WEEK_DAYS,
+    HALO_LIMIT,
+    category_codes,
+    dataset_days,
+    dataset_names,
+    day_span,
+    halos_shown,
+    layer_tables,
+    select_sorted,
+)
 from dashboard.i18n import category_label, format_date, format_number, gettext
 from dashboard.view import LANGS, View
 
 HOVER_STRINGS_MAX = 5_000  # up to this many events, hover lines are built in Python per language
-HALO_LIMIT = 500  # no precision halos above this many points: filled rings are costly (measured)
 HALO_VERTICES = 48  # smooth circles (16-sided rings read as hard polygons at city zoom)
 # Halos wider than this (a district or the whole city) are drawn only for the selected incident:
 # a dozen city-wide rings hid the city (issue "precision without clutter").
 HALO_WIDE_M = 2_000
-CURRENT_WEEK_DAYS = 7
 SIZE_MIN_PX, SIZE_MAX_PX, SIZE_UNREPORTED_PX = 6.0, 30.0, 5.0
 _EARTH_M_PER_DEG = 111_320.0
 _JS_DTYPES = {"f4", "f8", "i1", "u1", "i2", "u2", "i4", "u4"}
@@ -69,11 +74,6 @@ def marker_sizes(killed: np.ndarray, max_killed: float) -> np.ndarray:
 
 def _int_dtype(low: int, high: int) -> str:
     return "i2" if -32768 <= low and high <= 32767 else "i4"
-
-
-def _days_since(column: pd.Series, first_day: dt.date) -> np.ndarray:
-    days = pd.to_datetime(column).to_numpy(dtype="datetime64[D]")
-    return (days - np.datetime64(first_day, "D")).astype("timedelta64[D]")
 
 
 def _hover_line(row: pd.Series, lang: str) -> str:
@@ -114,14 +114,14 @@ def build_timeline_payload(
     carry back). Scales (marker size, colours) come from the whole frame, so nothing rescales
     while the timeline moves. Unmapped or undated incidents are left out.
     """
-    start = _days_since(incidents["date_start"], first_day)
-    end = _days_since(incidents["date_end"].fillna(incidents["date_start"]), first_day)
+    day0 = np.datetime64(first_day, "D")
+    start, end = (days - day0 for days in day_span(incidents))
     lat = pd.to_numeric(incidents["lat"], errors="coerce").to_numpy(dtype="float64")
     lon = pd.to_numeric(incidents["lon"], errors="coerce").to_numpy(dtype="float64")
     mapped = np.isfinite(lat) & np.isfinite(lon) & ~np.isnat(start)
     rows = np.flatnonzero(mapped)
     start_i = start[rows].astype("int64")
-    end_i = np.maximum(end[rows].astype("int64"), start_i)
+    end_i = end[rows].astype("int64")
     order = np.lexsort((rows, start_i))
     rows, start_i, end_i = rows[order], start_i[order], end_i[order]
     n = len(rows)
@@ -129,11 +129,9 @@ def build_timeline_payload(
     needed = ["category", "dataset", "killed_best", "geo_precision", "uncertainty_m", "place_en"]
     frame = incidents[[c for c in needed if c in incidents.columns]].iloc[rows]
 
-    category = frame["category"].where(frame["category"].isin(CATEGORIES), "other")
-    cat_idx = pd.Categorical(category.astype(object), categories=list(CATEGORIES)).codes
-    cat_idx = cat_idx.astype("uint8")
-    dataset = frame["dataset"].fillna(CURATED).astype(str)
-    datasets = sorted(set(pd.unique(dataset.astype(object))))
+    cat_idx = category_codes(frame["category"])
+    dataset = dataset_names(frame["dataset"])
+    datasets = sorted(set(dataset))
     if len(datasets) > 255:
         raise ValueError(f"{len(datasets)} datasets: at most 255 fit the payload")
     ds_idx = pd.Categorical(dataset.astype(object), categories=datasets).codes.astype("uint8")
@@ -200,42 +198,15 @@ def _decode_all(payload: dict) -> dict[str, np.ndarray]:
     return {key: decode_array(spec) for key, spec in payload["arrays"].items()}
 
 
-def _enabled(payload: dict, a: dict[str, np.ndarray], layers: frozenset[str]) -> np.ndarray:
-    """Per event: its category is on and its dataset is curated or has "data:<name>" on."""
-    cat_on = np.array([c in layers for c in payload["categories"]], dtype=bool)
-    ds_on = np.array([d == CURATED or DATA_LAYER_PREFIX + d in layers
-                      for d in payload["datasets"]], dtype=bool)
-    return cat_on[a["category"]] & ds_on[a["dataset"]]
-
-
 def select_positions(payload: dict, a: dict[str, np.ndarray], layers: frozenset[str],
                      window: str, day: int) -> dict:
-    """Which sorted positions are points and how many events each cell sums (the core rule)."""
-    meta, start = payload["meta"], a["start"]
-    limit = meta["point_threshold"]
-    on = _enabled(payload, a, layers)
-    hi = int(np.searchsorted(start, day, side="right"))
-    out = {"aggregated": False, "capped": False, "cell_counts": None}
-    if window == "day":
-        lo = int(np.searchsorted(start, day - meta["max_span"], side="left"))
-        pos = lo + np.flatnonzero(on[lo:hi] & (a["end"][lo:hi] >= day))
-        points = pos[-limit:] if limit else pos[:0]
-        out.update(total=len(pos), capped=len(pos) > limit, points=points)
-        return out
-    pos = np.flatnonzero(on[:hi])
-    out["total"] = len(pos)
-    if not meta["aggregate"] or len(pos) <= limit:
-        out["points"] = pos
-        return out
-    week_lo = int(np.searchsorted(start, day - meta["current_week_days"] + 1, side="left"))
-    recent = pos[pos >= week_lo]
-    out["capped"] = len(recent) > limit
-    points = recent[-limit:] if limit else recent[:0]
-    cut = int(points[0]) if len(points) else hi
-    older = pos[pos < cut]
-    out.update(points=points, aggregated=True,
-               cell_counts=np.bincount(a["cell"][older], minlength=payload["cells"]["n"]))
-    return out
+    """Which sorted positions are points and how many events each cell sums: the payload's
+    arrays handed to the one selector (filters.select_sorted)."""
+    meta = payload["meta"]
+    cat_on, ds_on = layer_tables(payload["categories"], payload["datasets"], layers)
+    return select_sorted(a["start"], a["end"], cat_on[a["category"]] & ds_on[a["dataset"]],
+                         day, window, meta["point_threshold"], meta["max_span"],
+                         meta["aggregate"], a.get("cell"), (payload.get("cells") or {}).get("n", 0))
 
 
 def halo_radius(frame: pd.DataFrame) -> pd.Series:
@@ -290,7 +261,8 @@ def _js_hover(payload: dict, a: dict[str, np.ndarray], pos: np.ndarray, lang: st
 
 
 def slice_for_view(payload_or_frame: dict | pd.DataFrame, view: View, day_index: int,
-                   ink: str = "#1a1a1a", unreported: str = "#8a8a8a") -> dict:
+                   ink: str = MAP_SURFACES["light"]["ink"],
+                   unreported: str = UNREPORTED_OUTLINE) -> dict:
     """What the map shows for `view` on day `day_index` (days since the payload's first day).
 
     Mirrors `timeline.js` (same rules, same shape). `ink`/`unreported` are the ring colours
@@ -328,7 +300,7 @@ def slice_for_view(payload_or_frame: dict | pd.DataFrame, view: View, day_index:
         "shown": len(pos), "in_cells": 0,
     }
     meta = payload["meta"]
-    if "halos" in view.layers and 0 < len(pos) <= meta["halo_limit"]:
+    if halos_shown(view.layers, len(pos)):
         radius = a["radius"][pos].astype("float64")
         radius = np.where(radius > meta.get("halo_wide_m", np.inf), 0.0, radius)
         ring_lat, ring_lon = halo_rings(lat.astype("float64"), lon.astype("float64"), radius,

@@ -7,13 +7,8 @@ import math
 import plotly.graph_objects as go
 import pytest
 
-from dashboard.export.compose import (
-    ExportMeta,
-    compose_figure,
-    has_map,
-    scale_figure,
-    to_render,
-)
+from dashboard.export.compose import ExportMeta, compose_figure
+from dashboard.export.scale import has_map, scale_figure, to_render
 from dashboard.export.spec import make_spec
 
 OFFLINE_STYLE = {

@@ -10,15 +10,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.data.model import CRS, INCIDENT_COLUMNS
+from dashboard.data.model import CATEGORIES, CRS, INCIDENT_COLUMNS
 from dashboard.filters import (
     DEFAULT_FIRST_DAY,
     DEFAULT_LAST_DAY,
+    category_codes,
     clamp_date,
     dataset_days,
     filter_incidents,
     layer_mask,
     visible_mask,
+    visible_positions,
 )
 from dashboard.view import View
 
@@ -174,3 +176,28 @@ def test_clamp_date(date, expected):
     view = View(date=date, lang="fr")
     clamped = clamp_date(view, D(2016, 4, 22), D(2016, 5, 8))
     assert clamped == dataclasses.replace(view, date=expected)
+
+
+def test_unknown_or_missing_category_reads_as_other():
+    frame = make_incidents([
+        {"id": "A", "date_start": "2016-04-30", "date_end": "2016-04-30", "category": "new_kind"},
+        {"id": "B", "date_start": "2016-04-30", "date_end": "2016-04-30", "category": None},
+        {"id": "C", "date_start": "2016-04-30", "date_end": "2016-04-30"},
+    ])
+    assert category_codes(frame["category"]).tolist() == [
+        CATEGORIES.index("other"), CATEGORIES.index("other"), CATEGORIES.index("air_raid")]
+    assert ids(filter_incidents(frame, on(D(2016, 4, 30), layers=frozenset({"other"})))) == [
+        "A", "B"]
+
+
+def test_an_end_before_the_start_counts_as_the_start():
+    frame = make_incidents([{"id": "A", "date_start": "2016-04-30", "date_end": "2016-04-20"}])
+    assert ids(filter_incidents(frame, on(D(2016, 4, 30)))) == ["A"]
+    assert ids(filter_incidents(frame, on(D(2016, 4, 29)))) == []
+    assert dataset_days(frame) == (D(2016, 4, 30), D(2016, 4, 30))
+
+
+def test_positions_are_row_positions_not_labels(incidents):
+    relabelled = incidents.set_axis([10, 20, 30, 40, 50])
+    positions = visible_positions(relabelled, on(D(2016, 4, 30), "cumulative"))
+    assert positions.tolist() == [0, 1, 2]

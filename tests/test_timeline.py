@@ -1,12 +1,10 @@
-"""Timeline payload and slicing: encoding round trip, inclusive windows, layers, aggregation,
-and (when node is installed) that assets/timeline.js slices exactly like the Python mirror."""
+"""Timeline payload and slicing: encoding round trip, inclusive windows, layers, aggregation.
+(That assets/timeline.js slices exactly like the Python: tests/test_select_parity.py.)"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import geopandas as gpd
@@ -15,7 +13,6 @@ import pandas as pd
 import pytest
 
 from dashboard.data.model import CATEGORIES, INCIDENT_COLUMNS
-from dashboard.i18n import category_label
 from dashboard.timeline import (
     HALO_VERTICES,
     build_timeline_payload,
@@ -173,42 +170,3 @@ def test_select_positions_is_a_prefix_in_cumulative_mode():
     a = {k: decode_array(v) for k, v in payload["arrays"].items()}
     sel = select_positions(payload, a, DEFAULT_LAYERS, "cumulative", 7)
     np.testing.assert_array_equal(sel["points"], np.arange(int((a["start"] <= 7).sum())))
-
-
-@pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
-@pytest.mark.parametrize("hover_strings_max", [5_000, 10])  # 10: the browser writes hover lines
-def test_javascript_slice_matches_python(monkeypatch, hover_strings_max):
-    monkeypatch.setattr("dashboard.timeline.HOVER_STRINGS_MAX", hover_strings_max)
-    inc = random_frame(300, 30, seed=5)
-    inc.loc[inc.index[::7], "dataset"] = "ucdp"
-    payload = build_timeline_payload(inc, DAY0, DAY0 + dt.timedelta(days=29), point_threshold=40)
-    cases = [("cumulative", 3, DEFAULT_LAYERS), ("cumulative", 29, DEFAULT_LAYERS),
-             ("cumulative", 20, DEFAULT_LAYERS - {"shelling"} | {"data:ucdp"}),
-             ("day", 12, DEFAULT_LAYERS), ("day", 12, DEFAULT_LAYERS - {"halos"})]
-    script = """
-        global.window = {};
-        require(process.argv[1]);
-        const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-        const tl = window.dash_clientside.timeline;
-        const out = input.cases.map(([w, d, layers]) => {
-            const s = tl.slice(input.payload, d, w, layers, {lang: 'en', labels: input.labels});
-            return {rows: s.points.customdata, size: s.points.size, color: s.points.color,
-                    cells: s.cells ? Array.from(s.cells.z) : null, halos: s.halos.lat.length,
-                    capped: s.capped, total: s.total, hover: s.points.hovertext};
-        });
-        process.stdout.write(JSON.stringify(out));
-    """
-    data = {"payload": payload, "cases": [[w, d, sorted(layers)] for w, d, layers in cases],
-            "labels": [category_label(c, "en") for c in CATEGORIES]}
-    result = subprocess.run(["node", "-e", script, str(ROOT / "assets" / "timeline.js")],
-                            input=json.dumps(data), capture_output=True, text=True, timeout=60,
-                            check=True)
-    for (window, day, layers), js in zip(cases, json.loads(result.stdout), strict=True):
-        py = slice_for_view(payload, View(window=window, layers=frozenset(layers)), day)
-        assert js["rows"] == py["points"]["customdata"].tolist()
-        np.testing.assert_allclose(js["size"], py["points"]["size"], rtol=1e-5)
-        assert js["color"] == py["points"]["color"]
-        assert js["hover"] == py["points"]["hovertext"]
-        assert js["halos"] == len(py["halos"]["lat"])
-        assert (js["capped"], js["total"]) == (py["capped"], py["total"])
-        assert js["cells"] == (None if py["cells"] is None else py["cells"]["z"].tolist())

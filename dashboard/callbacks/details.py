@@ -31,7 +31,7 @@ def register(app) -> None:
 
     @app.callback(
         Output(ids.INCIDENT_DETAILS, "children"),
-        Output("selected-incident", "data"),
+        Output(ids.SELECTED_INCIDENT, "data"),
         Output(ids.SELECTED_HALO, "data"),
         Input(ids.MAP_GRAPH, "clickData"),
         State(ids.VIEW_STORE, "data"),

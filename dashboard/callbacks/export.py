@@ -13,7 +13,7 @@ from pathlib import Path
 from dash import Input, Output, State, ctx, dcc
 
 from dashboard import ids
-from dashboard.callbacks.page import view_from_search
+from dashboard.callbacks.inputs import view_from_search
 from dashboard.export.build import ExportData
 from dashboard.export.links import permalink_base
 from dashboard.export.spec import ExportRequestError, make_spec
@@ -110,7 +110,7 @@ def register(app) -> None:
         State(ids.EXPORT_HEIGHT, "value"),
         State(ids.EXPORT_SCALE, "value"),
         State(ids.EXPORT_VIDEO_FORMAT, "value"),
-        State("url-sync", "data"),
+        State(ids.URL_SYNC, "data"),
         State(ids.URL, "href"),
         State(ids.VIEW_STORE, "data"),
         background=True,

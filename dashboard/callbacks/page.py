@@ -1,56 +1,23 @@
-"""Build the page from the URL: the one place a link becomes a view."""
+"""Build the page from the URL (the link becomes a view in callbacks/inputs.view_from_search)."""
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections import OrderedDict
-from urllib.parse import parse_qsl
 
 from dash import Input, Output, html
 
 from dashboard import ids
+from dashboard.callbacks.inputs import loaded_layers, view_from_search
 from dashboard.components.details import render_details
 from dashboard.components.scene import scene_caption, scene_inset
 from dashboard.data.model import CATEGORIES
-from dashboard.filters import clamp_date
 from dashboard.i18n import gettext as _t
 from dashboard.layout import build_page, page_stores
 from dashboard.runtime import Runtime, get_runtime
-from dashboard.scenes import apply_scene, find_scene, inset_view
-from dashboard.state import decode_view, encoded_defaults, ordered_layers
+from dashboard.scenes import find_scene, inset_view
+from dashboard.state import encoded_defaults, ordered_layers
 from dashboard.view import View
-
-
-def view_from_search(search: str | None, runtime: Runtime) -> tuple[View, list[str]]:
-    """Decode the query string, apply a briefing scene, then fit it to the data (date inside
-    the timeline, known incident)."""
-    view, notices = decode_view(search or "")
-    explicit = {k for k, _ in parse_qsl((search or "").removeprefix("?"))}
-    if "layers" not in explicit and _loaded_layers(runtime):
-        # Data a person loaded with --data is shown unless the link says otherwise (the
-        # layers bundled with the app are not: they are there to be switched on).
-        view = dataclasses.replace(view, layers=view.layers | _loaded_layers(runtime))
-    if view.scene is not None:
-        scene = find_scene(runtime.dataset.scenes, view.scene)
-        if scene is None:
-            notices.append("scene")
-            view = dataclasses.replace(view, scene=None)
-        else:
-            view = apply_scene(view, scene, explicit)
-    first, last = runtime.view_range(view.layers)
-    if view.date is not None and not first <= view.date <= last:
-        notices.append("date")
-    view = clamp_date(view, first, last)
-    if view.incident is not None and view.incident not in runtime.id_to_row:
-        notices.append("incident")
-        view = dataclasses.replace(view, incident=None)
-    return view, notices
-
-
-def _loaded_layers(runtime: Runtime) -> set[str]:
-    """The imported layers on by default: those loaded with --data / DATA, not bundled ones."""
-    return {f"data:{lid}" for lid in runtime.layer_ids if lid not in runtime.bundled_layer_ids}
 
 
 def render_page(search: str | None):
@@ -71,10 +38,10 @@ def render_page(search: str | None):
     days, basics = page_stores(view, runtime)
     # The browser writes the URL on every step; it omits defaults exactly as the codec does.
     basics["defaults"] = encoded_defaults()
-    if _loaded_layers(runtime):
+    if loaded_layers(runtime):
         # Imported data is on by default (see view_from_search), so a link without `layers`
         # means "with it": switching it off must write `layers` explicitly.
-        with_data = View().layers | _loaded_layers(runtime)
+        with_data = View().layers | loaded_layers(runtime)
         basics["defaults"]["layers"] = ",".join(ordered_layers(with_data))
     # Switching a bundled layer on or off changes the timeline's length: the page is built
     # again for the new link (assets/app.js).
@@ -119,7 +86,7 @@ def register(app) -> None:
     """Bind the page callbacks to `app`."""
 
     @app.callback(
-        Output("page", "children"),
+        Output(ids.PAGE, "children"),
         Output(ids.DAYS_STORE, "data"),
         Output(ids.VIEW_STORE, "data"),
         Input(ids.URL, "search"),

@@ -9,7 +9,7 @@ import re
 from dash import ClientsideFunction, Input, Output, State, dcc, no_update
 
 from dashboard import ids
-from dashboard.callbacks.controls import day_iso, view_from_controls
+from dashboard.callbacks.inputs import day_iso, view_from_controls
 from dashboard.components.table import COLUMNS, MAX_TABLE_ROWS, table_rows
 from dashboard.filters import filter_incidents
 from dashboard.i18n import gettext as _t
@@ -40,12 +40,12 @@ def register(app) -> None:
         Input(ids.WINDOW_SELECT, "value"),
         Input(ids.LAYER_CHECKLIST, "value"),
         Input(ids.DATA_LAYER_CHECKLIST, "value"),
-        Input("bottom-tabs", "value"),
+        Input(ids.BOTTOM_TABS, "value"),
     )
 
     @app.callback(
         Output(ids.INCIDENT_TABLE, "rowData"),
-        Output("table-count", "children"),
+        Output(ids.TABLE_COUNT, "children"),
         Input(ids.TABLE_REQUEST, "data"),
         State(ids.VIEW_STORE, "data"),
         prevent_initial_call=True,

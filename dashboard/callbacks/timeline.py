@@ -10,12 +10,7 @@ from __future__ import annotations
 from dash import ALL, ClientsideFunction, Input, Output, State
 
 from dashboard import ids
-
-LAYER_INPUTS = (
-    Input(ids.LAYER_CHECKLIST, "value"),
-    Input("context-checklist", "value"),
-    Input(ids.DATA_LAYER_CHECKLIST, "value"),
-)
+from dashboard.callbacks.inputs import LAYER_INPUTS
 
 
 def register(app) -> None:

@@ -207,9 +207,9 @@ def make_details_panel(lang: str, children: list | None = None,
             children += context_facts(dataset, lang)
     return html.Section(
         className="panel details-panel",
-        **{"aria-labelledby": "details-title"},
+        **{"aria-labelledby": ids.DETAILS_TITLE},
         children=html.Details(className="sheet", open=True, children=[
-            html.Summary(html.H2(_t("Incident details", lang), id="details-title")),
+            html.Summary(html.H2(_t("Incident details", lang), id=ids.DETAILS_TITLE)),
             html.Div(
                 id=ids.INCIDENT_DETAILS,
                 role="region",

@@ -20,7 +20,7 @@ PRESET_LABELS = {"slide": N_("Slide 1920×1080"), "hd": N_("1280×720"), "a4": N
 
 def _field(label: str, control, field_id: str) -> html.Div:
     return html.Div(className="export-field", children=[
-        html.Span(label, id=f"{field_id}-label", className="export-label"), control])
+        html.Span(label, id=ids.label_of(field_id), className="export-label"), control])
 
 
 def make_export_menu(lang: str) -> html.Details:

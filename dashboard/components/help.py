@@ -34,9 +34,9 @@ def make_help_overlay(lang: str) -> html.Div:
         hidden=True,
         role="dialog",
         tabIndex="-1",
-        **{"aria-labelledby": "help-title"},
+        **{"aria-labelledby": ids.HELP_TITLE},
         children=[
-            html.H2(_t("Keyboard", lang), id="help-title"),
+            html.H2(_t("Keyboard", lang), id=ids.HELP_TITLE),
             html.Dl(rows),
             html.P(_t("Press Esc to close.", lang), className="hint"),
         ],

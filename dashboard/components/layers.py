@@ -5,10 +5,10 @@ from __future__ import annotations
 from dash import html
 
 from dashboard import ids
+from dashboard.colours import CATEGORY_COLOURS
 from dashboard.components.category_marks import category_mark
 from dashboard.components.controls import checkbox_group, fieldset, radio_group
 from dashboard.data.model import CATEGORIES
-from dashboard.figures.palette import CATEGORY_COLOURS
 from dashboard.i18n import N_, category_label
 from dashboard.i18n import gettext as _t
 from dashboard.view import BASEMAPS, CONTEXT_LAYERS, PRESETS, View
@@ -72,15 +72,15 @@ def make_layer_panel(
     return html.Section(
         id=ids.LAYER_PANEL,
         className="panel layer-panel",
-        **{"aria-labelledby": "layer-panel-title"},
+        **{"aria-labelledby": ids.LAYER_PANEL_TITLE},
         # A sheet: open on wide screens, folded on phones so the map comes first (assets/a11y.js).
         children=html.Details(className="sheet", open=True, children=[
-            html.Summary(html.H2(_t("Layers", lang), id="layer-panel-title")),
+            html.Summary(html.H2(_t("Layers", lang), id=ids.LAYER_PANEL_TITLE)),
             fieldset(_t("Incidents", lang), checkbox_group(
                 ids.LAYER_CHECKLIST, [_category_option(c, lang) for c in cats],
                 [c for c in cats if c in view.layers])),
             fieldset(_t("Context", lang), checkbox_group(
-                "context-checklist",
+                ids.CONTEXT_CHECKLIST,
                 [{"label": _t(CONTEXT_LABELS[k], lang), "value": k} for k in CONTEXT_LAYERS],
                 [k for k in CONTEXT_LAYERS if k in view.layers])),
             fieldset(_t("Imported data", lang), checkbox_group(

@@ -67,7 +67,7 @@ def make_table_panel(lang: str) -> html.Div:
         className="table-panel",
         children=[
             html.Div(className="table-head", children=[
-                html.Span(id="table-count", className="hint", **{"aria-live": "polite"}),
+                html.Span(id=ids.TABLE_COUNT, className="hint", **{"aria-live": "polite"}),
                 html.Button(_t("Download CSV", lang), id=ids.TABLE_DOWNLOAD_BUTTON,
                             className="btn", n_clicks=0),
                 dcc.Download(id=ids.TABLE_DOWNLOAD),

@@ -36,10 +36,10 @@ def make_timeline(view: View, days: list[dt.date], histogram,
     index = days.index(view.date) if view.date in days[lo:hi + 1] else hi
     return html.Section(
         className="panel timeline-panel",
-        **{"aria-labelledby": "timeline-title"},
+        **{"aria-labelledby": ids.TIMELINE_TITLE},
         children=[
             html.Div(className="timeline-head", children=[
-                html.H2(_t("Timeline", lang), id="timeline-title", className="sr-only"),
+                html.H2(_t("Timeline", lang), id=ids.TIMELINE_TITLE, className="sr-only"),
                 html.Output(format_date(days[index], lang, "long"), id=ids.DATE_LABEL,
                             className="timeline-date", **{"aria-live": "polite"}),
                 html.Button(_t("Play", lang), id=ids.PLAY_BUTTON, className="btn btn-primary",
@@ -56,7 +56,7 @@ def make_timeline(view: View, days: list[dt.date], histogram,
             ]),
             dcc.Graph(id=ids.HISTOGRAM, figure=histogram, className="day-histogram",
                       config={"displayModeBar": False, "staticPlot": False}),
-            html.Div(id="timeline-slider-label", className="sr-only",
+            html.Div(id=ids.TIMELINE_SLIDER_LABEL, className="sr-only",
                      children=_t("Timeline", lang)),
             # Earlier days on the left in every language, Arabic included (README "Languages"),
             # so this row stays left to right; the step buttons take a thumb's tap.

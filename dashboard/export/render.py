@@ -26,8 +26,8 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from dashboard.export.compose import to_render
 from dashboard.export.flatmap import flatten_maps
+from dashboard.export.scale import to_render
 from dashboard.export.spec import ExportSpec, page_size_pt, pixel_size
 
 _BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")

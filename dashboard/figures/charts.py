@@ -5,6 +5,9 @@ while the timeline moves; the chosen day is a plain line shape named "date-marke
 "YYYY-MM-DD") that the browser moves without rebuilding the figure; tick labels are written with
 Babel, because plotly's own locales need extra JS bundles; and every point's x is an ISO date,
 so a click on a chart (clickData.points[0].x) can move the timeline.
+
+One module (about 340 lines) on purpose: the three charts share the base figure, the date
+marker, the hover writing and the killed ranges above; split, each part would import the rest.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n
+from dashboard.colours import GREY
 from dashboard.data.model import CATEGORIES, SIDES
 from dashboard.figures.theme import (
     DATE_MARKER_WIDTH,
@@ -295,7 +299,7 @@ def make_daily_chart(incidents: pd.DataFrame, view: View, first_day: dt.date,
         name = (data_layer_label(str(group)[5:], lang) if str(group).startswith("data:")
                 else label(group, lang))
         days = [_iso(d) for d in part.index]
-        colour, ringed = styles.get(group, ("#999999", False))
+        colour, ringed = styles.get(group, (GREY, False))
         marker = {"color": colour}
         if ringed:
             marker.update(pattern={"shape": "/", "fgcolor": ink, "solidity": 0.25},

@@ -1,19 +1,22 @@
-"""Map colours and the map style (offline by default).
+"""The map style (offline by default) and the map's colours.
 
-Categories: 13 categories cannot all get their own colour-blind-safe hue (Okabe–Ito has 8, and
-its black vanishes on a dark map). So 8 categories get a solid Okabe–Ito hue (grey in place of
-black), and 5 reuse one of those hues *with an outline ring* in the theme's ink colour. A hue is
-only ever shared between a solid and a ringed category, so hue + ring tells all 13 apart. Map
-markers never use symbols for category (Scattermap symbols are icons from a remote sprite).
-Plotly's Scattermap has no marker outline, so a ring is a slightly larger circle drawn beneath.
-
-A marker whose killed figure is not reported is small and gets a grey ring (UNREPORTED_OUTLINE),
-which differs from the ink ring of the ringed categories.
+The colours themselves are constants in dashboard/colours.py (re-exported here for the map
+figures); why categories share hues with rings is said there. Map markers never use symbols
+for category (Scattermap symbols are icons from a remote sprite). Plotly's Scattermap has no
+marker outline, so a ring is a slightly larger circle drawn beneath.
 """
 
 from __future__ import annotations
 
-from dashboard.figures.theme import SIDE_COLOURS
+from dashboard.colours import (
+    CATEGORY_COLOURS,
+    CONTROL_COLOURS,
+    MAP_SURFACES,
+    ROUTE_STATUS_COLOURS,
+    SIDE_COLOURS,
+    UNREPORTED_OUTLINE,
+    ZONE_COLOURS,
+)
 
 __all__ = [
     "CATEGORY_COLOURS",
@@ -30,83 +33,6 @@ __all__ = [
     "map_surface",
 ]
 
-_VERMILLION, _ORANGE, _PURPLE, _BLUE = "#D55E00", "#E69F00", "#CC79A7", "#0072B2"
-_SKY, _GREEN, _YELLOW, _GREY = "#56B4E9", "#009E73", "#F0E442", "#999999"
-
-# fill: the marker colour; ring: None (solid) or "ink" (an outline in the theme's ink colour).
-CATEGORY_COLOURS: dict[str, dict[str, str | None]] = {
-    "air_raid": {"fill": _VERMILLION, "ring": None},
-    "shelling": {"fill": _ORANGE, "ring": None},
-    "hospital_strike": {"fill": _PURPLE, "ring": None},
-    "armed_clash": {"fill": _BLUE, "ring": None},
-    "attack_on_civilians": {"fill": _VERMILLION, "ring": "ink"},
-    "displacement": {"fill": _SKY, "ring": None},
-    "siege_route": {"fill": _YELLOW, "ring": "ink"},  # yellow alone is too faint on light maps
-    "truce": {"fill": _GREEN, "ring": None},
-    "humanitarian_convoy": {"fill": _SKY, "ring": "ink"},
-    "diplomacy": {"fill": _GREY, "ring": None},
-    "protest": {"fill": _PURPLE, "ring": "ink"},
-    "statement": {"fill": _GREY, "ring": "ink"},
-    "other": {"fill": _ORANGE, "ring": "ink"},
-}
-
-# Ring of a marker whose killed figure is not reported (mid grey: >= 3:1 on both map grounds).
-UNREPORTED_OUTLINE = "#8a8a8a"
-
-ROUTE_STATUS_COLOURS: dict[str, str] = {
-    "open": _GREEN,
-    "under_fire": _ORANGE,
-    "cut": _VERMILLION,
-}
-
-# Neighbourhood control as reported: the same hues as the sides of the line in the charts.
-CONTROL_COLOURS: dict[str, str] = {
-    key: SIDE_COLOURS[key] for key in ("rebel_held", "government_held", "kurdish_held")
-}
-
-# Zones: fill (translucent) and line. Truce areas green, besieged areas vermillion.
-ZONE_COLOURS: dict[str, dict[str, str]] = {
-    "truce": {"fill": "rgba(0,158,115,0.16)", "line": _GREEN},
-    "besieged": {"fill": "rgba(213,94,0,0.14)", "line": _VERMILLION},
-}
-
-# Map grounds and label colours. Text/background contrast is >= 4.5:1 (tested).
-MAP_SURFACES: dict[str, dict[str, str]] = {
-    "light": {
-        "background": "#f4f3ef",
-        "text": "#1a1a1a",
-        "muted": "#555555",
-        "ink": "#1a1a1a",
-        "halo_fill": "rgba(26,26,26,0.035)",
-        "halo_line": "rgba(26,26,26,0.45)",
-        "cells": "#5f6b7a",
-        "sea": "#d9e3e8",
-        "coast": "#9aa6ad",
-        "boundary": "#8c8c8c",
-        "country_text": "#5c5c5c",
-        "city_fill": "#e7e3da",
-        "city_line": "#b3ab9c",
-        "nbhd_text": "#57514a",
-        "control_opacity": "0.36",  # reported control fills (inferred: 40 % of it)
-    },
-    "dark": {
-        "background": "#15181c",
-        "text": "#f2f2f2",
-        "muted": "#b4b4b4",
-        "ink": "#f2f2f2",
-        "halo_fill": "rgba(242,242,242,0.05)",
-        "halo_line": "rgba(242,242,242,0.45)",
-        "cells": "#9aa7b5",
-        "sea": "#0b1a26",
-        "coast": "#4a5561",
-        "boundary": "#6e747b",
-        "country_text": "#a8a8a8",
-        "city_fill": "#22262c",
-        "city_line": "#4b525b",
-        "nbhd_text": "#bcc1c7",
-        "control_opacity": "0.55",  # translucent fills read darker on a dark ground
-    },
-}
 # Natural Earth draws boundaries as held on the ground: said in the attribution and legend.
 OUTLINES_ATTRIBUTION = "Natural Earth (boundaries de facto, approximate)"
 

@@ -1,7 +1,7 @@
 """Shared colours and fonts for charts: light and dark themes, and bigger type for presenting.
 
-Colours are the Okabe–Ito set, which stays distinguishable with the common colour-vision
-deficiencies. The CSS themes (assets/) use the same background and text colours.
+Colours are the Okabe–Ito set, defined once in dashboard/colours.py with the chart grounds
+(the CSS themes in assets/ use the same background and text colours).
 """
 
 from __future__ import annotations
@@ -10,47 +10,18 @@ from functools import lru_cache
 
 import plotly.graph_objects as go
 
-# Okabe & Ito (2008), "Color Universal Design", in the order charts take them.
-OKABE_ITO: tuple[str, ...] = (
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#D55E00",  # vermillion
-    "#F0E442",  # yellow
-    "#000000",  # black (swapped for a light grey in the dark theme)
+from dashboard.colours import (
+    CATEGORY_COLOURS,
+    CHART_SURFACES,
+    DARK_THEME_BLACK,
+    OKABE_ITO,
+    SIDE_COLOURS,
 )
 
-# Where an incident happened. Red/blue are avoided as "sides" colours on purpose: they read as
-# a judgement; these only need to tell the groups apart.
-SIDE_COLOURS: dict[str, str] = {
-    "rebel_held": "#E69F00",
-    "government_held": "#0072B2",
-    "kurdish_held": "#009E73",
-    "contested": "#CC79A7",
-    "outside_aleppo": "#56B4E9",
-    "not_applicable": "#999999",
-}
+__all__ = ["OKABE_ITO", "SIDE_COLOURS", "SURFACES", "category_styles", "chart_template",
+           "colourway", "surface"]
 
-SURFACES: dict[str, dict[str, str]] = {
-    "light": {
-        "background": "#ffffff",
-        "text": "#1a1a1a",
-        "muted": "#5f5f5f",
-        "grid": "#e3e3e3",
-        "marker": "#1a1a1a",  # the date marker line
-        "bar": "#5f6b7a",
-    },
-    "dark": {
-        "background": "#15181c",
-        "text": "#f2f2f2",
-        "muted": "#b4b4b4",
-        "grid": "#30353b",
-        "marker": "#ffffff",
-        "bar": "#9aa7b5",
-    },
-}
+SURFACES = CHART_SURFACES
 
 FONT_FAMILY = "Inter, 'Noto Sans', 'Noto Sans Arabic', 'Helvetica Neue', Arial, sans-serif"
 FONT_SIZES = {"explore": 13, "present": 20}
@@ -66,7 +37,7 @@ def colourway(theme: str) -> list[str]:
     """Series colours for a theme: Okabe–Ito, with black swapped out on dark backgrounds."""
     colours = list(OKABE_ITO)
     if theme == "dark":
-        colours[-1] = "#dddddd"
+        colours[-1] = DARK_THEME_BLACK
     return colours
 
 
@@ -113,8 +84,5 @@ def category_styles() -> dict[str, tuple[str, bool]]:
     A hue is shared only between a plain and a "ringed" category; charts draw the ringed one
     with a hatch pattern and outline so the two stay apart without relying on colour.
     """
-    # Imported here, not at the top: palette.py imports this module (SIDE_COLOURS).
-    from dashboard.figures.palette import CATEGORY_COLOURS
-
     return {category: (str(style["fill"]), style.get("ring") is not None)
             for category, style in CATEGORY_COLOURS.items()}
