@@ -53,6 +53,14 @@ class Runtime:
             return self.first_day, self.last_day
         return self.default_first or self.first_day, self.default_last or self.last_day
 
+    def export_data(self, layers: frozenset[str] | set[str] = frozenset()):
+        """What an export of a view with `layers` draws from (its timeline: `view_range`)."""
+        from dashboard.export.build import ExportData
+
+        first, last = self.view_range(layers)
+        return ExportData(dataset=self.dataset, incidents=self.incidents, payload=self.payload,
+                          first_day=first, last_day=last)
+
     def index_range(self, layers: frozenset[str] | set[str]) -> tuple[int, int]:
         """`view_range` as slider positions (indices into `days`)."""
         first, last = self.view_range(layers)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
-import shutil
 import subprocess
 
 import brotli
@@ -24,7 +23,7 @@ from dashboard.payload_resource import (
     preload_tag,
     unpack_payload,
 )
-from dashboard.runtime import get_runtime, set_runtime
+from dashboard.runtime import get_runtime
 from dashboard.timeline import build_timeline_payload, decode_array, slice_for_view
 from dashboard.view import DEFAULT_LAYERS, View
 from tests.test_timeline import DAY0, ROOT, random_frame
@@ -61,8 +60,7 @@ def test_digest_names_the_content(payload):
 @pytest.fixture
 def client():
     app = create_app(load_config({}))
-    yield app.server.test_client()
-    set_runtime(None)
+    return app.server.test_client()  # the next create_app drops this runtime (configure)
 
 
 def test_resource_is_cacheable_forever_and_compressed(client):
@@ -106,18 +104,14 @@ def test_layout_stays_small_with_a_big_import(tmp_path):
     data = tmp_path / "big.csv"
     write_synthetic(data, 30_000, seed=3)
     app = create_app(load_config({"DATA": str(data), "CACHE_DIR": str(tmp_path / "cache")}))
-    try:
-        client = app.server.test_client()
-        layout = client.get("/_dash-layout", headers={"Accept-Encoding": "identity"})
-        assert layout.status_code == 200 and len(layout.data) < 10_000
-        resource = get_runtime().payload_resource
-        assert len(resource.body) > 30_000 * 20  # the arrays went to the resource
-        assert unpack_payload(resource.body)["meta"]["n"] >= 30_000
-    finally:
-        set_runtime(None)
+    client = app.server.test_client()
+    layout = client.get("/_dash-layout", headers={"Accept-Encoding": "identity"})
+    assert layout.status_code == 200 and len(layout.data) < 10_000
+    resource = get_runtime().payload_resource
+    assert len(resource.body) > 30_000 * 20  # the arrays went to the resource
+    assert unpack_payload(resource.body)["meta"]["n"] >= 30_000
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
 def test_javascript_loads_the_body_and_slices_like_python(payload, tmp_path):
     body = tmp_path / "payload.bin"
     body.write_bytes(pack_payload(payload))

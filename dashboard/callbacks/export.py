@@ -20,7 +20,7 @@ from dashboard.export.spec import ExportRequestError, make_spec
 from dashboard.export.video import make_video_spec
 from dashboard.i18n import gettext as _t
 from dashboard.jobs import ExportTimeout, ServerBusy, export_slot, lower_job_priority
-from dashboard.runtime import Runtime, get_runtime
+from dashboard.runtime import get_runtime
 from dashboard.view import LANGS
 
 log = logging.getLogger(__name__)
@@ -28,12 +28,6 @@ log = logging.getLogger(__name__)
 # Which button asked for what.
 KINDS = {ids.EXPORT_BUTTON: "image", ids.EXPORT_BRIEFING_BUTTON: "briefing",
          ids.EXPORT_DECK_BUTTON: "deck", ids.EXPORT_VIDEO_BUTTON: "video"}
-
-
-def _export_data(runtime: Runtime) -> ExportData:
-    return ExportData(dataset=runtime.dataset, incidents=runtime.incidents,
-                      payload=runtime.payload, first_day=runtime.first_day,
-                      last_day=runtime.last_day)
 
 
 def _spec(request: dict, kind: str, data: ExportData, view):
@@ -62,7 +56,7 @@ def run_export(request: dict, set_progress=None) -> tuple[bytes, str]:
     kind = request.get("kind", "image")
     if kind not in KINDS.values():
         raise ExportRequestError("kind", f"unknown export {kind!r}")
-    data = _export_data(runtime)
+    data = runtime.export_data(view.layers)
     spec = _spec(request, kind, data, view)
     base_url = permalink_base(runtime.config.public_url, request.get("href"))
     lang, theme = view.lang, view.theme

@@ -79,9 +79,7 @@ def _load_data() -> tuple[ExportData, object]:
 
     config = load_config()
     runtime = build_runtime(config)
-    data = ExportData(dataset=runtime.dataset, incidents=runtime.incidents,
-                      payload=runtime.payload, first_day=runtime.first_day,
-                      last_day=runtime.last_day)
+    data = runtime.export_data()
     return data, config
 
 

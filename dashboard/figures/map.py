@@ -29,6 +29,7 @@ from dashboard.figures.map_city import (
     control_style,
     fabric_style,
     neighbourhood_collection,
+    still_control_style,
 )
 from dashboard.figures.map_context import (
     control_traces,
@@ -208,7 +209,8 @@ def _city_context(dataset: Dataset, day: dt.date, view: View, lang: str,
         return {}, [], [], set()
     scale = PRESENT_TEXT_FACTOR if view.mode == "present" else 1.0
     data = nbhd_url if nbhd_url else neighbourhood_collection(dataset)
-    sources, layers = fabric_style(dataset, view.theme, lang, data, scale, labels=bool(nbhd_url))
+    sources, layers = fabric_style(dataset, view.theme, lang, data, scale, labels=bool(nbhd_url),
+                                   zoom=None if nbhd_url else view.map_view()[2])
     if nbhd_url and payload is not None:
         first = dt.date.fromisoformat(payload["meta"]["first_day"])
         last = dt.date.fromisoformat(payload["meta"]["last_day"])
@@ -221,7 +223,10 @@ def _city_context(dataset: Dataset, day: dt.date, view: View, lang: str,
                 periods.append(([(lo, hi)], control, line))
     else:
         periods = [(None, *control_on(dataset, day))]
-    control_sources, control_layers = control_style(periods, view.theme, lang, scale)
+    if nbhd_url:
+        control_sources, control_layers = control_style(periods, view.theme, lang, scale)
+    else:
+        control_sources, control_layers = still_control_style(*periods[0][1:], data, view.theme)
     traces = control_legend(periods, view.theme, lang)
     if not nbhd_url:
         names = control_name_trace(periods[0][1], view.theme, lang)

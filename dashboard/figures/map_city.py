@@ -85,10 +85,12 @@ def neighbourhood_collection(dataset: Dataset) -> dict:
 
 
 def fabric_style(dataset: Dataset, theme: str, lang: str, data: str | dict,
-                 text_scale: float = 1.0, labels: bool = True) -> tuple[dict, list[dict]]:
+                 text_scale: float = 1.0, labels: bool = True,
+                 zoom: float | None = None) -> tuple[dict, list[dict]]:
     """(sources, layers) of the city's fabric: one light shape at regional zoom, the
     neighbourhoods with thin boundaries and their names at city zoom. `data` is where the
-    polygons come from (a URL, or the FeatureCollection)."""
+    polygons come from (a URL, or the FeatureCollection). A still image gives its `zoom` and
+    gets only the layers that zoom shows, without zoom ranges (export/flatmap.py)."""
     if dataset.neighbourhoods is None or len(dataset.neighbourhoods) == 0:
         return {}, []
     surface = map_surface(theme)
@@ -105,6 +107,11 @@ def fabric_style(dataset: Dataset, theme: str, lang: str, data: str | dict,
         {"id": "nbhd-line", "type": "line", "source": SOURCE_NBHD, "minzoom": CITY_ZOOM,
          "paint": {"line-color": surface["city_line"], "line-width": 0.7}},
     ]
+    if zoom is not None:
+        keep = ("nbhd-fill", "nbhd-line") if zoom >= CITY_ZOOM else ("city-fill",)
+        layers = [{k: v for k, v in layer.items() if k not in ("minzoom", "maxzoom")}
+                  for layer in layers if layer["id"] in keep]
+        sources = {layer["source"]: sources[layer["source"]] for layer in layers}
     if labels:
         name = ["get", "name_ar" if lang == "ar" else "name_en"]
         layers.append({
@@ -178,6 +185,44 @@ def control_style(periods: list[tuple[list[tuple[int, int]] | None, pd.DataFrame
                        "paint": {"text-color": surface["text"],
                                  "text-halo-color": surface["background"],
                                  "text-halo-width": 1.2}})
+    return sources, layers
+
+
+def _subset(collection: dict, nbhd_ids: set[str]) -> dict:
+    return {"type": "FeatureCollection",
+            "features": [f for f in collection["features"]
+                         if f["properties"]["nbhd_id"] in nbhd_ids]}
+
+
+def still_control_style(control: pd.DataFrame, line: dict, collection: dict,
+                        theme: str) -> tuple[dict, list[dict]]:
+    """control_style for one day of a still image, in the plainest style terms: a source per
+    side and status with its polygons inline, constant colours, no filters, no expressions, no
+    symbols (so export/flatmap.py can draw it as SVG, without a WebGL map)."""
+    surface = map_surface(theme)
+    full = float(surface["control_opacity"])
+    sources: dict[str, dict] = {}
+    layers: list[dict] = []
+    for (status, side), rows in control.groupby(["status", "control"], sort=True):
+        source = f"ctx-control-{status}-{side}"
+        sources[source] = {"type": "geojson", "data": _subset(collection, set(rows["nbhd_id"]))}
+        colour = CONTROL_COLOURS.get(str(side), "#8a8a8a")
+        opacity = full if status == "reported" else full * INFERRED_SHARE
+        layers.append({"id": f"{source}-fill", "type": "fill", "source": source,
+                       "paint": {"fill-color": colour, "fill-opacity": opacity}})
+        if status == "inferred":
+            layers.append({"id": f"{source}-edge", "type": "line", "source": source,
+                           "paint": {"line-color": colour, "line-width": 1.3,
+                                     "line-dasharray": [2, 2]}})
+    for kind, dash in (("reported", None), ("inferred", [2, 1.5])):
+        if line.get(kind) is None:
+            continue
+        source = f"ctx-control-line-{kind}"
+        sources[source] = {"type": "geojson", "data": _line_collection({kind: line[kind]})}
+        paint = {"line-color": surface["ink"], "line-width": 2.6}
+        if dash:
+            paint["line-dasharray"] = dash
+        layers.append({"id": source, "type": "line", "source": source, "paint": paint})
     return sources, layers
 
 
