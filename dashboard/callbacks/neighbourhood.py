@@ -12,7 +12,7 @@ import datetime as dt
 from dash import Input, Output, State, no_update
 
 from dashboard import ids
-from dashboard.callbacks.controls import day_iso
+from dashboard.callbacks.inputs import day_iso
 from dashboard.components.details import render_neighbourhood
 from dashboard.runtime import get_runtime
 from dashboard.view import LANGS
