@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard.callbacks.page import view_from_search
+from dashboard.callbacks.inputs import view_from_search
 from dashboard.config import DEFAULT_GEODATA, load_config
 from dashboard.data.importers import load_incident_file
 from dashboard.figures.charts import make_daily_chart
