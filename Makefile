@@ -65,7 +65,7 @@ serve: install
 	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config dashboard/gunicorn_conf.py app:server
 
 worker: install
-	$(VENV)/bin/celery --app dashboard.jobs.celery_app worker --loglevel=INFO
+	$(VENV)/bin/celery --app dashboard.celery_worker:celery_app worker --loglevel=INFO
 
 lint: install-dev
 	$(PY) -m ruff check .

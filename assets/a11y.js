@@ -47,7 +47,7 @@
       el.setAttribute("data-sheet", "1");
       el.open = !phone;
     });
-    var title = document.querySelector("#incident-details .details-title");
+    var title = document.querySelector("#" + IDS.INCIDENT_DETAILS + " .details-title");
     var text = title ? title.textContent : null;
     if (text && text !== shownTitle) {
       var sheet = title.closest("details.sheet");
@@ -81,7 +81,7 @@
       type: "Li", namespace: "dash_html_components", props: {
         children: {
           type: "Button", namespace: "dash_html_components", props: {
-            id: { type: "incident-item", row: row }, n_clicks: 0, type: "button",
+            id: { type: IDS.INCIDENT_ITEM, row: row }, n_clicks: 0, type: "button",
             "aria-current": current ? "true" : undefined, dir: "auto", children: text
           }
         }

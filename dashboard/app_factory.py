@@ -99,7 +99,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
     for module_name in CALLBACK_MODULES:
         importlib.import_module(module_name).register(app)
     _serve_outlines(app)
-    importlib.import_module("dashboard.payload_resource").register(app)
+    importlib.import_module("dashboard.payload_route").register(app)
     _serve_ids(app)
     install_server(app, config)
     return app

@@ -26,7 +26,7 @@ from dashboard.figures.map import make_map_figure
 from dashboard.figures.map_legend import split_legend
 from dashboard.i18n import gettext as _t
 from dashboard.i18n import is_rtl
-from dashboard.payload_resource import page_reference
+from dashboard.payload_route import page_reference
 from dashboard.runtime import Runtime
 from dashboard.timeline import selected_halo
 from dashboard.view import View

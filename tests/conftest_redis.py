@@ -3,7 +3,7 @@
 Fixtures:
   redis_server          session: a throwaway redis-server on a free port; yields its URL
   redis_url             function: `redis_server`'s URL with the database emptied first
-  celery_worker         function: `celery --app dashboard.jobs.celery_app worker` on that Redis
+  celery_worker         function: a Celery worker (dashboard.celery_worker) on that Redis
   make_serving_app      function: factory `(**env) -> dash.Dash` with a private CACHE_DIR
   free_port             function: factory returning an unused loopback TCP port
 
@@ -112,7 +112,7 @@ def celery_worker(redis_url, tmp_path):
     celery = str(Path(sys.executable).with_name("celery"))
     with open(log_path, "wb") as log_file:
         process = subprocess.Popen(
-            [celery, "--app", "dashboard.jobs.celery_app", "worker", "--loglevel=INFO",
+            [celery, "--app", "dashboard.celery_worker:celery_app", "worker", "--loglevel=INFO",
              "--concurrency=1", "--without-gossip", "--without-mingle", "--pool=solo"],
             cwd=PROJECT_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
         )

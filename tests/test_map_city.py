@@ -11,9 +11,10 @@ import pytest
 
 from dashboard.data.context import context_periods, zones_in_force
 from dashboard.data.load import load_dataset
-from dashboard.figures.map import make_map_figure, make_static_map_figure
+from dashboard.figures.map import make_map_figure
 from dashboard.figures.map_city import CITY_ZOOM, DAY_STATE, day_visibility
 from dashboard.figures.map_legend import split_legend
+from dashboard.figures.map_still import make_static_map_figure
 from dashboard.timeline import build_timeline_payload
 from dashboard.view import View
 

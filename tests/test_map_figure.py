@@ -18,8 +18,8 @@ from dashboard.figures.map import (
     ROLE_POINTS,
     ROLE_SELECTED_HALO,
     make_map_figure,
-    make_static_map_figure,
 )
+from dashboard.figures.map_still import make_static_map_figure
 from dashboard.figures.palette import (
     CATEGORY_COLOURS,
     MAP_SURFACES,

@@ -9,8 +9,9 @@ import datetime as dt
 import pytest
 
 from dashboard.export.labels import text_placement
-from dashboard.figures.map import apply_slice, make_map_figure
+from dashboard.figures.map import make_map_figure
 from dashboard.figures.map_layers import context_style, text_anchor
+from dashboard.figures.map_still import apply_slice
 from dashboard.timeline import slice_for_view
 from dashboard.view import DEFAULT_LAYERS, View
 from tests.test_map_figure import dataset  # noqa: F401 - the fixture

@@ -12,7 +12,8 @@ import shapely.geometry
 
 from dashboard.data.load import load_dataset
 from dashboard.data.outlines import OUTLINES_FILE, OUTLINES_PATH, load_outlines
-from dashboard.figures.map import make_map_figure, make_static_map_figure
+from dashboard.figures.map import make_map_figure
+from dashboard.figures.map_still import make_static_map_figure
 from dashboard.figures.palette import MAP_SURFACES, OUTLINES_ATTRIBUTION, contrast_ratio, map_style
 from dashboard.view import View
 from tests.test_map_figure import dataset  # noqa: F401 - the fixture

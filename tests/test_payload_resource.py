@@ -20,9 +20,9 @@ from dashboard.payload_resource import (
     MAGIC,
     build_resource,
     pack_payload,
-    preload_tag,
     unpack_payload,
 )
+from dashboard.payload_route import preload_tag
 from dashboard.runtime import get_runtime
 from dashboard.timeline import build_timeline_payload, decode_array, slice_for_view
 from dashboard.view import DEFAULT_LAYERS, View

@@ -23,7 +23,8 @@ import pytest
 
 from dashboard.data.load import load_dataset
 from dashboard.data.model import CATEGORIES
-from dashboard.figures.map import apply_slice, make_map_figure
+from dashboard.figures.map import make_map_figure
+from dashboard.figures.map_still import apply_slice
 from dashboard.filters import in_window, visible_positions
 from dashboard.i18n import category_label, gettext
 from dashboard.timeline import build_timeline_payload, decode_array, slice_for_view

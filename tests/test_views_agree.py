@@ -17,7 +17,7 @@ from dashboard.components.table import table_rows
 from dashboard.data.load import load_dataset
 from dashboard.data.model import SIDES
 from dashboard.figures.charts import make_daily_chart, make_day_histogram
-from dashboard.figures.map import make_static_map_figure
+from dashboard.figures.map_still import make_static_map_figure
 from dashboard.filters import dataset_days, filter_incidents
 from dashboard.timeline import build_timeline_payload
 from dashboard.view import DEFAULT_LAYERS, View

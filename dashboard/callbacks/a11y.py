@@ -14,7 +14,7 @@ def register(app) -> None:
         ClientsideFunction("a11y", "incidentList"),
         Output(ids.INCIDENT_LIST, "children"),
         Input(ids.MAP_GRAPH, "figure"),
-        State("selected-incident", "data"),
+        State(ids.SELECTED_INCIDENT, "data"),
     )
     app.clientside_callback(
         ClientsideFunction("a11y", "pickIncident"),

@@ -17,6 +17,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboard import ids
+
 
 def checkbox_group(component_id: str, options: list[dict], value: list) -> dbc.Checklist:
     """Native checkboxes, one `<label for>` each (`options`: dicts with label and value)."""
@@ -44,7 +46,7 @@ def native_select(component_id: str, label: str, options: list[dict], value: str
     """A `<label for>` and a native `<select>` (values as strings)."""
     opts = [{"label": o["label"], "value": str(o["value"])} for o in options]
     return [
-        html.Label(label, htmlFor=component_id, id=f"{component_id}-label",
+        html.Label(label, htmlFor=component_id, id=ids.label_of(component_id),
                    className=label_class),
         dbc.Select(id=component_id, options=opts, value=str(value),
                    className=f"native-select {class_name}".strip()),

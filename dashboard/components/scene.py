@@ -7,7 +7,7 @@ import dataclasses
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.figures.map import make_static_map_figure
+from dashboard.figures.map_still import make_static_map_figure
 from dashboard.i18n import gettext as _t
 from dashboard.runtime import Runtime
 from dashboard.scenes import Inset, scene_text

@@ -184,7 +184,7 @@ def build_content(data: ExportData, view: View, kind: str, *, base_url: str = "/
     same day after more data arrives. The map legend lists the categories shown, or
     `legend_categories` (a video keeps one legend for all its days).
     """
-    from dashboard.figures.map import make_static_map_figure
+    from dashboard.figures.map_still import make_static_map_figure
     from dashboard.state import view_to_url
 
     first, last = data.days()
@@ -229,7 +229,7 @@ def build_scene_content(data: ExportData, scene: dict, total: int, *, lang: str 
     inset = inset_view(scene, data.dataset.places, lang)
     figures = content.figures
     if inset is not None and "map" in figures:
-        from dashboard.figures.map import make_static_map_figure
+        from dashboard.figures.map_still import make_static_map_figure
 
         framed = dataclasses.replace(content.view, center=(inset.lat, inset.lon),
                                           zoom=inset.zoom)

@@ -2,7 +2,7 @@
 
 * No `REDIS_URL`: exports run in subprocesses of the web worker, results in a diskcache under
   `cache_dir/jobs`; nothing else to start.
-* `REDIS_URL` set: exports run in `make worker` (`celery --app dashboard.jobs.celery_app
+* `REDIS_URL` set: exports run in `make worker` (`celery --app dashboard.celery_worker
   worker`), results in Redis. If Redis cannot be reached when the app starts, the app logs it
   and falls back to the diskcache so the map still works (a dead Redis stops only exports).
 

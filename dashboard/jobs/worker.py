@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 import redis
-from celery import Celery, signals
+from celery import Celery
 
 from dashboard.config import Config, load_config
 
@@ -60,24 +60,11 @@ def make_celery(config: Config | None = None) -> Celery:
     return app
 
 
-# `celery --app dashboard.jobs.celery_app worker` resolves this attribute (a Celery instance,
-# as CeleryManager requires); its settings come from the environment on first use.
+# The Celery instance CeleryManager requires; its settings come from the environment on first
+# use. Workers start from dashboard/celery_worker.py, which also builds the Dash app there.
 celery_app = make_celery()
 
 
-def _build_app_in_worker(sender: Celery, **_kwargs) -> None:
-    """A Celery worker builds the Dash app as it starts (when it imports its task modules), so
-    the app's background callbacks are registered as tasks there too (Dash names each task
-    from a hash of its callback)."""
-    from dashboard.app_factory import create_app
-
-    _worker_apps.append(create_app())
-
-
-_worker_apps: list = []  # the worker's app, kept for the life of the process
-
-
-signals.import_modules.connect(_build_app_in_worker, sender=celery_app, weak=False)
 
 
 def celery_for(config: Config) -> Celery:
