@@ -109,7 +109,7 @@
         var ctx = window.dash_clientside.callback_context;
         var trig = ctx && ctx.triggered && ctx.triggered[0];
         if (!trig || !trig.value) { return window.dash_clientside.no_update; }
-        var delta = trig.prop_id.indexOf("timeline-prev") === 0 ? -1 : 1;
+        var delta = trig.prop_id.indexOf(IDS.TIMELINE_PREV) === 0 ? -1 : 1;
         var day = Math.max(0, Math.min(max, (value || 0) + delta));
         return day === value ? window.dash_clientside.no_update : day;
       },
