@@ -117,23 +117,41 @@
   // The timeline's day, given to the map's style (figures/map_city.py day_visibility) and to
   // the legend entries that belong to some days only (data-days). A new style (a layer switched,
   // another basemap) starts from its default day, so the day is given again on "styledata".
-  function setMapDay(day) {
+  function periodStart(day, periods) {
+    for (var i = 0; i < (periods || []).length; i++) {
+      if (day >= periods[i][0] && day <= periods[i][1]) { return periods[i][0]; }
+    }
+    return day;
+  }
+
+  // The timeline's day, given to the map's style (figures/map_city.py day_visibility) and to
+  // the legend entries that belong to some days only (data-days), as the first day of its
+  // context period (figures/map.py): within a period nothing is given, so MapLibre does not
+  // re-evaluate its layers on every step. A new style (a layer switched, another basemap)
+  // starts from its default, so the state is given again on "styledata".
+  function setMapDay(day, periods) {
     if (day === null || day === undefined) { return; }
+    var start = periodStart(Number(day), periods);
     var gd = document.querySelector("#" + IDS.MAP_GRAPH + " .js-plotly-plot");
     var map = mapOf(gd);
     if (map && map.setGlobalStateProperty) {
-      map.__aleppoDay = Number(day);
       if (!map.__aleppoDayWatched) {
         map.__aleppoDayWatched = true;
         map.on("styledata", function () {
           var state = map.getGlobalState ? map.getGlobalState() : {};
-          if (state.day !== map.__aleppoDay) { map.setGlobalStateProperty("day", map.__aleppoDay); }
+          if (map.__aleppoDay !== undefined && state.day !== map.__aleppoDay) {
+            map.setGlobalStateProperty("day", map.__aleppoDay);
+          }
         });
       }
-      map.setGlobalStateProperty("day", Number(day));
+      if (map.__aleppoDay !== start) {
+        map.__aleppoDay = start;
+        map.setGlobalStateProperty("day", start);
+      }
     }
     document.querySelectorAll("#" + IDS.MAP_LEGEND + " [data-days]").forEach(function (item) {
-      item.hidden = !inRanges(item.getAttribute("data-days"), Number(day));
+      var hidden = !inRanges(item.getAttribute("data-days"), start);
+      if (item.hidden !== hidden) { item.hidden = hidden; }
     });
   }
 
@@ -145,7 +163,7 @@
       renderMap: function (day, win, cats, ctx, data, base, selected, payload, days) {
         if (!base || !payload || !window.dash_clientside.timeline) { return noUpdate(); }
         watchMapDrawn();
-        setMapDay(day);
+        setMapDay(day, base.layout && base.layout.meta && base.layout.meta.context_periods);
         var layers = flatLayers([cats, ctx, data]);
         return withPayload(payload, function (loaded) {
           return window.dash_clientside.timeline.render(day, win, layers, loaded, base, selected);

@@ -178,7 +178,9 @@ def test_missing_file_is_reported_and_the_rest_loads(geodata):
 def test_missing_folder_gives_empty_frames_with_columns(tmp_path):
     data = load_dataset(tmp_path / "nowhere")
     assert len(errors_of(data.problems)) == len(DATA_FILES)
-    assert list(data.incidents.columns) == [*INCIDENT_COLUMNS, "geometry"]
+    # Every incident column, plus the Arabic names and titles curated incidents carry.
+    assert set(data.incidents.columns) == {*INCIDENT_COLUMNS, "geometry", "place_ar", "title_ar"}
+    assert len(data.incidents) == 0
     assert data.zones.empty and data.scenes == ()
 
 

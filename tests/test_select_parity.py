@@ -254,7 +254,8 @@ def test_javascript_render_matches_the_still_image(map_data, day_offset):
         settings = case["figure"].layout.meta["timeline"]
         view_slice = slice_for_view(payload, case["view"], day_offset, ink=settings["ink"],
                                     unreported=settings["unreported"])
-        py = json.loads(apply_slice(case["figure"], view_slice, case["view"].layers).to_json())
+        py = json.loads(apply_slice(case["figure"], view_slice, case["view"].layers,
+                                    day_index=day_offset).to_json())
         _close(js["render"], _summary(py), f"{case['window']} {case['layers']}")
         rendered += sum(len(t.get("lat") or ()) for t in js["render"]["traces"])
     assert rendered > 0

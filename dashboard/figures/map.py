@@ -270,18 +270,24 @@ def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
         style = {**style, "sources": {**style["sources"], **city_sources},
                  "layers": [*style["layers"], *city_layers]}
     hover_days: dict = {}
+    context_bounds: list = []
     if context_in_style and payload is not None:
         # Every day's context at once; the browser shows the day's by setting the map's global
         # state on each step (assets/app.js): the style never changes with the day.
         first = dt.date.fromisoformat(payload["meta"]["first_day"])
         last = dt.date.fromisoformat(payload["meta"]["last_day"])
-        periods = [([(lo, hi)], context_on(first + dt.timedelta(days=lo)))
-                   for lo, hi in context_periods(dataset, first, last)]
+        bounds = context_periods(dataset, first, last)
+        periods = [([(lo, hi)], context_on(first + dt.timedelta(days=lo))) for lo, hi in bounds]
         sources, layers, context, hover_days = periodic_context_style(
             periods, (last - first).days + 1)
+        # The state holds the first day of the day's period (what every layer's visibility
+        # reads is whole periods), so the browser changes it only when the period changes.
+        index = (day - first).days
+        start = next((lo for lo, hi in bounds if lo <= index <= hi), index)
         style = {**style, "sources": {**style["sources"], **sources},
                  "layers": [*style["layers"], *layers],
-                 "state": {DAY_STATE: {"default": (day - first).days}}}
+                 "state": {DAY_STATE: {"default": start}}}
+        context_bounds = [list(b) for b in bounds]
     elif context_in_style:
         sources, layers, context = context_style(context_on(day))
         style = {**style, "sources": {**style["sources"], **sources},
@@ -319,7 +325,8 @@ def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
                 "borderwidth": 1,
                 "font": {"color": surface["text"], "size": 10 if compact_legend else 12}},
         hoverlabel={"bgcolor": surface["background"], "font": {"color": surface["text"]}},
-        meta={"timeline": timeline_meta, "day": day.isoformat(), "context_hover": hover_days},
+        meta={"timeline": timeline_meta, "day": day.isoformat(), "context_hover": hover_days,
+              "context_periods": context_bounds},
     )
     if view.mode == "present":
         _enlarge_text(data, layout)

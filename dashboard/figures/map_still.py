@@ -29,11 +29,18 @@ def _nan_to_none(values: np.ndarray) -> list:
     return [None if v != v else float(v) for v in values]  # NaN != NaN: a gap between rings
 
 
+def _in_ranges(text: str, day: int) -> bool:
+    return any(int(lo) <= day <= int(hi) for lo, hi in
+               (part.split("-") for part in str(text).split(",") if part))
+
+
 def apply_slice(fig: go.Figure, view_slice: dict, layers: frozenset[str],
-                selected: dict | None = None) -> go.Figure:
+                selected: dict | None = None, day_index: int | None = None) -> go.Figure:
     """`fig` (a base figure) with the slice's arrays in place, as timeline.js `render` does:
     context layers not in `layers` are dropped; incident traces get the slice's arrays;
-    `selected` (timeline.selected_halo) is the selected incident's emphasised halo."""
+    `selected` (timeline.selected_halo) is the selected incident's emphasised halo. On a page
+    figure (every day's context at once), `day_index` keeps each context layer's hover
+    points of that day, as timeline.js `hoverOnDay` does."""
     settings = fig.layout.meta["timeline"]
     kept = []
     for trace in fig.data:
@@ -48,8 +55,13 @@ def apply_slice(fig: go.Figure, view_slice: dict, layers: frozenset[str],
             layer for layer in style["layers"]
             if not (str(layer.get("id", "")).startswith("ctx-")
                     and str(layer["id"]).split("-")[1] not in layers)]}
+    hover_days = (layout.get("meta") or {}).get("context_hover") or {}
     for trace in kept:
         role = trace.get("meta")
+        if day_index is not None and role in hover_days:
+            keep = [_in_ranges(r, day_index) for r in hover_days[role]]
+            for key in ("lat", "lon", "hovertext"):
+                trace[key] = [v for v, k in zip(trace.get(key) or [], keep, strict=False) if k]
         if role == ROLE_POINTS:
             pts = view_slice["points"]
             trace.update(lat=pts["lat"].tolist(), lon=pts["lon"].tolist(),
