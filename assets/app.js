@@ -198,11 +198,11 @@
         return { day: day, window: win, categories: categories, data_layers: dataLayers };
       },
 
-      layerCounts: function (day, win, countIds, payload) {
+      layerCounts: function (day, win, dataLayers, countIds, payload) {
         var tl = window.dash_clientside.timeline;
         if (!countIds || !payload || !tl) { return noUpdate(); }
         return withPayload(payload, function (loaded) {
-          var counts = tl.counts(day, win, loaded) || {};
+          var counts = tl.counts(day, win, loaded, dataLayers || []) || {};
           return countIds.map(function (cid) {
             var n = counts[cid.layer] || 0;
             return String(n);

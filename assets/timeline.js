@@ -458,7 +458,7 @@
 
     /* counts(dayIndex, windowMode, payload) -> {category: number of mapped events in the window}
      * (category switches ignored, so the layer panel can show what switching on would add). */
-    function counts(dayIndex, windowMode, payload) {
+    function counts(dayIndex, windowMode, payload, layers) {
         if (dayIndex === null || dayIndex === undefined || !windowMode || !payload || !payload.arrays) {
             return noUpdate();
         }
@@ -466,10 +466,21 @@
         var out = {};
         cats.forEach(function (c) { out[c] = 0; });
         var hi = upperBound(a.start, day);
+        // Imported datasets switched off are not counted (a category count says what switching
+        // the category on would show, with the data that is on).
+        var dsOn = null;
+        if (layers) {
+            var set = toSet(layers);
+            dsOn = payload.datasets.map(function (d) { return d === CURATED || !!set[DATA_LAYER_PREFIX + d]; });
+            if (dsOn.every(Boolean)) { dsOn = null; }
+        }
+        var i;
         if (windowMode === "day") {
-            for (var i = lowerBound(a.start, day - D.meta.max_span); i < hi; i++) {
-                if (a.end[i] >= day) { out[cats[a.category[i]]]++; }
+            for (i = lowerBound(a.start, day - D.meta.max_span); i < hi; i++) {
+                if (a.end[i] >= day && (!dsOn || dsOn[a.dataset[i]])) { out[cats[a.category[i]]]++; }
             }
+        } else if (dsOn) {
+            for (i = 0; i < hi; i++) { if (dsOn[a.dataset[i]]) { out[cats[a.category[i]]]++; } }
         } else if (day >= D.dayLo && hi > 0) {
             var row = Math.min(day, D.dayHi) - D.dayLo;
             cats.forEach(function (c, k) { out[c] = D.categoryDays[row * cats.length + k]; });

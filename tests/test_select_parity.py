@@ -76,10 +76,13 @@ def _gaps(values: np.ndarray) -> list:
     return [None if v != v else float(v) for v in values]  # NaN (Python) == null (JS)
 
 
-def _python_counts(payload: dict, window: str, day: int) -> dict[str, int]:
-    """Per category, events in the window whatever the switches (the layer panel's counts)."""
+def _python_counts(payload: dict, window: str, day: int, layers) -> dict[str, int]:
+    """Per category, events in the window whatever the category switches, from the datasets
+    that are on (the layer panel's counts)."""
     a = {k: decode_array(v) for k, v in payload["arrays"].items()}
-    shown = in_window(a["start"], a["end"], day, window)
+    ds_on = np.array([d == "curated" or f"data:{d}" in set(layers)
+                      for d in payload["datasets"]], dtype=bool)
+    shown = in_window(a["start"], a["end"], day, window) & ds_on[a["dataset"]]
     per = np.bincount(a["category"][shown], minlength=len(CATEGORIES))
     return {c: int(per[i]) for i, c in enumerate(payload["categories"])}
 
@@ -150,7 +153,8 @@ def test_javascript_slice_matches_python(monkeypatch, name):
         py = slice_for_view(payload, view, case["day"], ink=INK, unreported=UNREPORTED)
         try:
             assert_same_slice(js, py)
-            assert js["counts"] == _python_counts(payload, case["window"], case["day"])
+            assert js["counts"] == _python_counts(payload, case["window"], case["day"],
+                                                  case["layers"])
         except AssertionError as exc:
             raise AssertionError(f"{name}: {case['window']} day {case['day']} "
                                  f"layers {case['layers']}: {exc}") from exc

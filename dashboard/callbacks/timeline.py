@@ -49,6 +49,7 @@ def register(app) -> None:
         Output({"type": ids.LAYER_COUNTS, "layer": ALL}, "children"),
         Input(ids.TIMELINE_SLIDER, "value"),
         Input(ids.WINDOW_SELECT, "value"),
+        Input(ids.DATA_LAYER_CHECKLIST, "value"),
         State({"type": ids.LAYER_COUNTS, "layer": ALL}, "id"),
         State(ids.PAYLOAD_STORE, "data"),
     )

@@ -31,7 +31,7 @@ const out = input.cases.map((c) => {
         cells: s.cells ? {lat: plain(s.cells.lat), lon: plain(s.cells.lon), z: plain(s.cells.z)} : null,
         aggregated: s.aggregated, capped: s.capped, total: s.total, shown: s.shown,
         in_cells: s.in_cells,
-        counts: tl.counts(c.day, c.window, input.payload),
+        counts: tl.counts(c.day, c.window, input.payload, c.layers),
         render: c.base ? figureSummary(tl.render(c.day, c.window, c.layers, input.payload, c.base)) : null,
     };
 });
