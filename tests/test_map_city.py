@@ -115,7 +115,7 @@ def test_still_image_draws_one_day_inline_with_names(dataset):
     assert "state" not in style
     assert all("visibility" not in layer.get("layout", {}) for layer in style["layers"])
     names = next(t for t in fig["data"] if t.get("meta") == "ctx-control-names")
-    assert "as-Sukkari" in names["text"]
+    assert "al-Sukkari" in names["text"]  # the gazetteer's name, as the incidents say it
     line = style["sources"]["ctx-control-line-reported"]["data"]["features"]
     assert {f["properties"]["kind"] for f in line} == {"reported"}
     # Plain style terms only (no filters, zoom ranges, expressions or symbols), so the still's

@@ -12,6 +12,7 @@ from dash import html
 from dashboard import ids
 from dashboard.components.text import clean, isolated, localised
 from dashboard.data.model import Dataset
+from dashboard.figures.map_city import control_on, gazetteer_names
 from dashboard.i18n import (
     N_,
     category_label,
@@ -224,20 +225,15 @@ def render_neighbourhood(nbhd_id: str, day, dataset: Dataset, lang: str) -> list
     """A clicked neighbourhood: its names (English, French, Arabic), its control on `day`
     (as reported, with who reported it and when; or inferred, with the rule; or not
     reported) and where the polygon comes from. None for an unknown id."""
-    from dashboard.figures.map_city import control_on
-
     nbhd = dataset.neighbourhoods
     if nbhd is None or nbhd_id not in set(nbhd["nbhd_id"]):
         return None
     poly = nbhd[nbhd["nbhd_id"] == nbhd_id].iloc[0]
-    place = dataset.places[dataset.places.get("neighbourhood_id") == nbhd_id] \
-        if "neighbourhood_id" in dataset.places else dataset.places.iloc[0:0]
-    name_fr = _text(place.iloc[0]["name_fr"]) if len(place) else ""
-    names = [(_t("English", lang), "en", _text(poly["name_en"])),
-             (_t("French", lang), "fr", name_fr or _text(poly["name_en"])),
-             (_t("Arabic", lang), "ar", _text(poly.get("name_ar")))]
-    title = _text(poly.get("name_ar")) if lang == "ar" and _text(poly.get("name_ar")) \
-        else _text(poly["name_en"])
+    own = gazetteer_names(dataset).get(nbhd_id, {})
+    names = [(_t("English", lang), "en", own.get("en") or _text(poly["name_en"])),
+             (_t("French", lang), "fr", own.get("fr") or own.get("en") or _text(poly["name_en"])),
+             (_t("Arabic", lang), "ar", own.get("ar") or _text(poly.get("name_ar")))]
+    title = names[2][2] if lang == "ar" and names[2][2] else names[0][2]
     body: list = [html.H3(title, className="details-title")]
     body.append(html.Dl([part for label, code, value in names if value
                          for part in (html.Dt(label), html.Dd(value, lang=code))]))

@@ -27,6 +27,7 @@ from dashboard.figures.map_city import (
     control_on,
     control_style,
     fabric_style,
+    gazetteer_names,
     neighbourhood_collection,
     still_control_style,
 )
@@ -225,7 +226,7 @@ def _city_context(dataset: Dataset, day: dt.date, view: View, lang: str,
         control_sources, control_layers = still_control_style(*periods[0][1:], data, view.theme)
     traces = control_legend(periods, view.theme, lang)
     if not nbhd_url:
-        names = control_name_trace(periods[0][1], view.theme, lang)
+        names = control_name_trace(periods[0][1], view.theme, lang, gazetteer_names(dataset))
         traces += [names] if names else []
     drawn = {p for _, control, _ in periods for p in control["place_id"].dropna()}
     return ({**sources, **control_sources}, [*layers, *control_layers], traces, drawn)

@@ -73,14 +73,33 @@ def city_outline(dataset: Dataset):
     return cache["outline"]
 
 
+def gazetteer_names(dataset: Dataset) -> dict[str, dict[str, str]]:
+    """nbhd_id -> the names (en, fr, ar) of the gazetteer place that stands for it. The map and
+    the details name a linked neighbourhood as the incidents do: the polygons' own names come
+    from a source that does not say where they are from (one reads "Ayn at-Tal" / عين التينة
+    where the gazetteer has عين التل)."""
+    places = dataset.places
+    if "neighbourhood_id" not in places:
+        return {}
+    linked = places[places["neighbourhood_id"].notna()]
+    return {str(r.neighbourhood_id): {"en": str(r.name_en), "fr": str(r.name_fr),
+                                      "ar": str(r.name_ar) if isinstance(r.name_ar, str) else ""}
+            for r in linked.itertuples()}
+
+
 def neighbourhood_collection(dataset: Dataset) -> dict:
-    """The neighbourhoods as the FeatureCollection the map style takes (ids and names)."""
+    """The neighbourhoods as the FeatureCollection the map style takes (ids and names: the
+    gazetteer's for a linked neighbourhood, the polygon's own otherwise)."""
     frame = dataset.neighbourhoods
-    features = [{"type": "Feature",
-                 "properties": {"nbhd_id": r.nbhd_id, "name_en": r.name_en,
-                                "name_ar": r.name_ar or r.name_en},
-                 "geometry": shapely.geometry.mapping(r.geometry)}
-                for r in frame.itertuples()]
+    names = gazetteer_names(dataset)
+    features = []
+    for r in frame.itertuples():
+        own = names.get(r.nbhd_id, {})
+        features.append({"type": "Feature",
+                         "properties": {"nbhd_id": r.nbhd_id,
+                                        "name_en": own.get("en") or r.name_en,
+                                        "name_ar": own.get("ar") or r.name_ar or r.name_en},
+                         "geometry": shapely.geometry.mapping(r.geometry)})
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -275,14 +294,18 @@ def _legend(meta: str, name: str, line: str, fill: str, title: str | None = None
     return entry
 
 
-def neighbourhood_name(row, lang: str) -> str:
-    """A neighbourhood's name in `lang` (Arabic script for Arabic, else the transliteration)."""
-    if lang == "ar" and isinstance(row.get("name_ar"), str) and row.get("name_ar"):
-        return str(row["name_ar"])
-    return str(row["name_en"])
+def neighbourhood_name(row, lang: str, names: dict | None = None) -> str:
+    """A neighbourhood's name in `lang` (the gazetteer's when linked, see gazetteer_names;
+    Arabic script for Arabic, else the transliteration)."""
+    own = (names or {}).get(str(row.get("nbhd_id")), {})
+    if lang == "ar":
+        return own.get("ar") or (str(row["name_ar"]) if isinstance(row.get("name_ar"), str)
+                                 and row.get("name_ar") else str(row["name_en"]))
+    return own.get(lang) or own.get("en") or str(row["name_en"])
 
 
-def control_name_trace(control: pd.DataFrame, theme: str, lang: str) -> dict | None:
+def control_name_trace(control: pd.DataFrame, theme: str, lang: str,
+                       names: dict | None = None) -> dict | None:
     """Still images: the names of the neighbourhoods whose control was reported, as a text
     trace (exports draw it as SVG text); the page draws every name with the style instead."""
     reported = control[control["status"] == "reported"]
@@ -292,5 +315,5 @@ def control_name_trace(control: pd.DataFrame, theme: str, lang: str) -> dict | N
     return {"type": "scattermap", "meta": "ctx-control-names", "mode": "text",
             "showlegend": False, "hoverinfo": "skip",
             "lat": [p.y for p in points], "lon": [p.x for p in points],
-            "text": [neighbourhood_name(r, lang) for _, r in reported.iterrows()],
+            "text": [neighbourhood_name(r, lang, names) for _, r in reported.iterrows()],
             "textfont": {"color": map_surface(theme)["text"], "size": 11}}

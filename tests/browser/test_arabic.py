@@ -40,7 +40,14 @@ def test_arabic_page_is_right_to_left_with_arabic_dates_names_and_details(dash_d
     # Arabic place names in the map's own text: the incident's hover line and the labels of
     # the places layer (drawn by the map style) ...
     text = until(lambda: driver.execute_script(MAP_TEXT), 10, "map text")
-    assert "السكري" in text and "عين التل" in text and "Ayn al-Tal" not in text
+    assert "السكري" in text and "Ayn al-Tal" not in text
+    # Neighbourhood names come with the polygons the map fetches once; the label layer shows
+    # their Arabic names on an Arabic page.
+    assert '"text-field":["get","name_ar"]' in text
+    polygons = until(lambda: driver.execute_script(
+        "return window.__nbhd || (fetch('/geodata/neighbourhoods.geojson').then(r => r.text())"
+        ".then(t => { window.__nbhd = t; }), null)"), 10, "neighbourhood names")
+    assert "عين التل" in polygons and "السكري" in polygons
     # ... and in the details: the Arabic title, the place's Arabic name, the English
     # description marked as English and isolated.
     details_box = dash_duo.find_element("#incident-details")
