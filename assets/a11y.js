@@ -68,6 +68,7 @@
  */
 (function () {
   "use strict";
+  var IDS = window.dash_clientside.ids;  // every component id, from dashboard/ids.py
   var MAX_ITEMS = 300;  // aggregated imports draw cells, not points; the list stays short
 
   function plain(text) {  // hover lines may hold <br> and <b>: the list shows text only
