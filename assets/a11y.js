@@ -70,6 +70,7 @@
   "use strict";
   var IDS = window.dash_clientside.ids;  // every component id, from dashboard/ids.py
   var MAX_ITEMS = 300;  // aggregated imports draw cells, not points; the list stays short
+  var lastList = null;
 
   function plain(text) {  // hover lines may hold <br> and <b>: the list shows text only
     var box = document.createElement("div");
@@ -96,8 +97,13 @@
         var trace = ((figure && figure.data) || []).find(function (t) {
           return t.meta === "incident-points";
         });
-        if (!trace || !trace.customdata) { return []; }
+        if (!trace || !trace.customdata) { lastList = null; return []; }
         var n = Math.min(trace.customdata.length, MAX_ITEMS), items = [];
+        // The same points (a new selection redraws the map, not its points): keep the list,
+        // and with it the keyboard focus on the button just used.
+        var key = String(trace.customdata.slice(0, n)) + "|" + (trace.hovertext || []).length;
+        if (key === lastList) { return window.dash_clientside.no_update; }
+        lastList = key;
         for (var i = 0; i < n; i++) {
           var row = trace.customdata[i];
           row = Array.isArray(row) ? row[0] : row;
@@ -106,12 +112,12 @@
         }
         return items;
       },
-      step: function (_prev, _next, value, max) {
+      step: function (_prev, _next, value, max, min) {
         var ctx = window.dash_clientside.callback_context;
         var trig = ctx && ctx.triggered && ctx.triggered[0];
         if (!trig || !trig.value) { return window.dash_clientside.no_update; }
         var delta = trig.prop_id.indexOf(IDS.TIMELINE_PREV) === 0 ? -1 : 1;
-        var day = Math.max(0, Math.min(max, (value || 0) + delta));
+        var day = Math.max(min || 0, Math.min(max, (value || 0) + delta));
         return day === value ? window.dash_clientside.no_update : day;
       },
       pickIncident: function (clicks) {

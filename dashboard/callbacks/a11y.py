@@ -29,5 +29,6 @@ def register(app) -> None:
         Input(ids.TIMELINE_NEXT, "n_clicks"),
         State(ids.TIMELINE_SLIDER, "value"),
         State(ids.TIMELINE_SLIDER, "max"),
+        State(ids.TIMELINE_SLIDER, "min"),
         prevent_initial_call=True,
     )
