@@ -147,3 +147,20 @@ def array_item_lines(text: str, key: str | None, count: int) -> list[int | None]
     except (json.JSONDecodeError, IndexError):
         return fallback
     return lines if len(lines) == count else fallback
+
+
+def read_shape(geometry: object, types: tuple[str, ...]):
+    """(shape, None) for a GeoJSON geometry of one of `types` that reads and is not empty;
+    (None, reason) otherwise. Shared by the optional GeoJSON layers (outlines, neighbourhoods)."""
+    import shapely.geometry
+    from shapely.errors import ShapelyError
+
+    if not isinstance(geometry, dict) or geometry.get("type") not in types:
+        return None, f"must be a {' or '.join(types)}"
+    try:
+        shape = shapely.geometry.shape(geometry)
+    except (ShapelyError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None, "coordinates cannot be read"
+    if shape.is_empty:
+        return None, "is empty"
+    return shape, None

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import geopandas as gpd
 import shapely.geometry
-from shapely.errors import ShapelyError
 
-from dashboard.data._io import array_item_lines, read_json
+from dashboard.data._io import array_item_lines, read_json, read_shape
 from dashboard.data.model import CRS, Problem
 
 NEIGHBOURHOODS_FILE = "neighbourhoods.geojson"
@@ -41,15 +40,9 @@ def _feature_problem(feature: object, seen: set[str]) -> tuple[str, str] | None:
         return "nbhd_id", f"{nbhd_id!r} is used by an earlier feature"
     if not isinstance(props.get("name_en"), str) or not props["name_en"].strip():
         return "name_en", "is required"
-    geometry = feature.get("geometry")
-    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-        return "geometry", "must be a Polygon or MultiPolygon"
-    try:
-        shape = shapely.geometry.shape(geometry)
-    except (ShapelyError, ValueError, TypeError, KeyError, IndexError, AttributeError):
-        return "geometry", "coordinates cannot be read"
-    if shape.is_empty:
-        return "geometry", "is empty"
+    shape, reason = read_shape(feature.get("geometry"), ("Polygon", "MultiPolygon"))
+    if shape is None:
+        return "geometry", reason
     west, south, east, north = shape.bounds
     cw, cs, ce, cn = CITY_BOUNDS
     if not (cw <= west <= east <= ce and cs <= south <= north <= cn):

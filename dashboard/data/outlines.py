@@ -10,10 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import shapely.geometry
-from shapely.errors import ShapelyError
-
-from dashboard.data._io import array_item_lines, read_json
+from dashboard.data._io import array_item_lines, read_json, read_shape
 from dashboard.data.model import Problem
 
 OUTLINES_FILE = "outlines.geojson"
@@ -37,15 +34,9 @@ def _feature_problem(feature: object) -> tuple[str, str] | None:
         return "kind", f"must be one of {', '.join(GEOMETRY_TYPES)}"
     if kind == "label" and not _ISO_A2.match(str(properties.get("iso_a2", ""))):
         return "iso_a2", "a label needs an ISO 3166 alpha-2 code (two capital letters)"
-    geometry = feature.get("geometry")
-    if not isinstance(geometry, dict) or geometry.get("type") not in GEOMETRY_TYPES[kind]:
-        return "geometry", f"a {kind} must be a {' or '.join(GEOMETRY_TYPES[kind])}"
-    try:
-        shape = shapely.geometry.shape(geometry)
-    except (ShapelyError, ValueError, TypeError, KeyError, IndexError, AttributeError):
-        return "geometry", "coordinates cannot be read"
-    if shape.is_empty:
-        return "geometry", "is empty"
+    shape, reason = read_shape(feature.get("geometry"), GEOMETRY_TYPES[kind])
+    if shape is None:
+        return "geometry", (f"a {kind} {reason}" if reason.startswith("must") else reason)
     west, south, east, north = shape.bounds
     if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
         return "geometry", "coordinates outside longitude -180..180 / latitude -90..90"
