@@ -183,4 +183,14 @@ def test_page_deck_job_with_public_url(make_serving_app, tmp_path):
     assert [s.shapes.title.text for s in deck.slides] == [scenes[0]["title_en"]]
     notes = deck.slides[0].notes_slide.notes_text_frame.text
     assert "Permalink: https://maps.example.org/aleppo/?" in notes and "127.0.0.1" not in notes
-    assert any("Scene 1 of 1" in str(p) for p in progress), progress
+    # Progress per scene: the job reports it as it goes, but a one-slide deck can finish
+    # between two polls of the page (the still's map is drawn as SVG: ~1 s), so the report
+    # itself is checked where it is made.
+    from dashboard.export.deliver import export_deck
+    from tests.test_export_video import real_export_data
+
+    seen: list = []
+    export_deck(real_export_data(scenes=tuple(scenes[:1])), tmp_path / "direct",
+                progress=lambda i, n: seen.append((i, n)))
+    assert seen == [(1, 1)]
+    assert progress and all("Error" not in str(p) for p in progress), progress
