@@ -45,6 +45,11 @@ def cache_locations(source: Path | str, cache_dir: Path | str | None = None) -> 
 
         cache_dir = load_config().cache_dir
     digest = hashlib.sha256(str(source).encode()).hexdigest()[:16]
+    from dashboard.config import DEFAULT_GEODATA
+
+    if source.parent == Path(DEFAULT_GEODATA).resolve():
+        # A layer shipped in geodata/ (a reviewed, versioned folder): cache it elsewhere.
+        return [Path(cache_dir) / f"{source.name}.{digest}{SUFFIX}"]
     return [
         source.with_name(source.name + SUFFIX),
         Path(cache_dir) / f"{source.name}.{digest}{SUFFIX}",

@@ -26,7 +26,8 @@ def data_files(folder: Path) -> list[Path]:
         entries = sorted(folder.iterdir())
     except OSError:
         return []
-    return [p for p in entries if p.suffix in DATA_SUFFIXES and p.name != MANIFEST and p.is_file()]
+    return [p for p in entries if p.suffix in DATA_SUFFIXES and p.name != MANIFEST and p.is_file()
+            and ".incidents.parquet" not in p.name]  # an import's cache is not data
 
 
 def _keys(items: list) -> list[str]:
