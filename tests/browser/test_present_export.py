@@ -101,6 +101,8 @@ def test_export003_a_video_job_shows_each_day_and_can_be_cancelled(dash_duo, tmp
     _open(dash_duo, tmp_path, "?date=2016-05-08")
     dash_duo.find_element("#export-menu summary").click()
     dash_duo.find_element("#export-preset input[value=hd]").click()
+    # The slide (map and chart): frames slow enough that the page sees the job running.
+    dash_duo.find_element("#export-view input[value=slide]").click()
     dash_duo.find_element("#export-video-button").click()
     # Any day's progress ("Day 3 of 17"): frames drawn as SVG take ~1 s, so the page's poll
     # may not see day 1 itself.
