@@ -1,4 +1,7 @@
 """The incident map: the base figure the page animates (still images: figures/map_still.py).
+One module because its parts (outline map, city, context, incident traces, legend) are the one
+figure's layers, drawn in one order; each part's own rules live in map_city, map_context and
+map_layers.
 
 The base figure holds the context layers for the view's day and the incident traces with EMPTY
 arrays; assets/timeline.js fills those per timeline step from the payload (no server round

@@ -1,5 +1,6 @@
 """The city on the map: its neighbourhoods (the fabric), control drawn as areas, and the east-west
-line derived from it. MapLibre style sources and layers. Pure: dicts in, dicts out.
+line derived from it. MapLibre style sources and layers. Pure: dicts in, dicts out. One module:
+the page's and the still's versions of the same layers sit side by side so they stay alike.
 
 The page draws every day's control at once and shows the timeline's day with MapLibre's
 global state (`day_visibility`): a step changes one number in the browser, never the style, so
