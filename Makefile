@@ -83,6 +83,7 @@ validate: install
 	$(PY) -m dashboard validate
 
 bench: install-dev system-deps
+	$(PY) -m bench.dataset
 	$(PY) -m bench.timeline
 
 loadtest: install-dev

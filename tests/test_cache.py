@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
 
@@ -28,16 +27,12 @@ def parse_counter(monkeypatch):
 def test_second_load_uses_cache_and_change_invalidates(tmp_path, parse_counter):
     src = tmp_path / "ged.csv"
     write_synthetic(src, 4000, seed=2)
-    started = time.perf_counter()
     cold, problems = importers.load_incident_file(src, cache_dir=tmp_path / "c")
-    cold_s = time.perf_counter() - started
     assert (tmp_path / "ged.csv.incidents.parquet").exists() and len(parse_counter) == 1
 
-    started = time.perf_counter()
+    # (How much faster the cache is: `python -m bench.dataset` prints it.)
     warm, warm_problems = importers.load_incident_file(src, cache_dir=tmp_path / "c")
-    warm_s = time.perf_counter() - started
     assert len(parse_counter) == 1, "the source was parsed again"
-    assert warm_s < cold_s
     assert warm.equals(cold) and warm_problems == problems
     assert warm.crs == cold.crs
 
