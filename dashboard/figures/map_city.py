@@ -114,7 +114,11 @@ def fabric_style(dataset: Dataset, theme: str, lang: str, data: str | dict,
     if dataset.neighbourhoods is None or len(dataset.neighbourhoods) == 0:
         return {}, []
     surface = map_surface(theme)
-    outline = {"type": "Feature", "properties": {},
+    # Not an empty `properties`: in the page, the feature reached plotly.js with and without
+    # its empty `properties` on alternate steps (an empty object is not kept on the way), so
+    # plotly's JSON comparison of the style failed on every step and it reset the style,
+    # which reloads every source (tests/browser/test_city_map.py counts the resets).
+    outline = {"type": "Feature", "properties": {"part": "city"},
                "geometry": shapely.geometry.mapping(city_outline(dataset))}
     sources = {SOURCE_NBHD: {"type": "geojson", "data": data},
                SOURCE_CITY: {"type": "geojson",

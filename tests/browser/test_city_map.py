@@ -26,17 +26,26 @@ const drawn = new Set(map.queryRenderedFeatures({layers: ids}).map(f => f.layer.
 return Array.from(drawn).sort().join(',');
 """
 DAY_STATE = MAP + "return map ? map.getGlobalState().day : null;"
+# Counts the map's style resets: plotly.js calls setStyle when the style it is given differs
+# (as JSON) from the last one, and MapLibre then reloads every source (a step ~3x longer).
+COUNT_STYLE_RESETS = MAP + """
+window.__styleResets = 0;
+const setStyle = map.setStyle;
+map.setStyle = function () { window.__styleResets += 1; return setStyle.apply(this, arguments); };
+"""
 
 
 def test_city001_every_step_stays_in_the_browser_and_shows_the_days_context(dash_duo, tmp_path):
-    """All 17 days of the shipped data, stepped with the keyboard: not one request, and on
-    the days where the zones or the road's status change, the map's context changes too."""
+    """All 17 days of the shipped data, stepped with the keyboard: not one request, not one
+    style reset, and on the days where the zones or the road's status change, the map's
+    context changes too."""
     _open(dash_duo, tmp_path, "?date=2016-04-22&preset=north")
     driver = dash_duo.driver
     runtime = get_runtime()
     periods = context_periods(runtime.dataset, runtime.first_day, runtime.last_day)
     assert len(periods) > 1
     driver.execute_script(COUNT_POSTS)
+    driver.execute_script(COUNT_STYLE_RESETS)
     body = dash_duo.find_element("body")
     seen = {}
     # The map's state holds the first day of the day's context period (figures/map.py).
@@ -52,6 +61,7 @@ def test_city001_every_step_stays_in_the_browser_and_shows_the_days_context(dash
         _until(lambda: driver.execute_script(VISIBLE_CONTEXT) is not None)
         seen[day] = driver.execute_script(VISIBLE_CONTEXT)
     assert driver.execute_script("return window.__posts") == []
+    assert driver.execute_script("return window.__styleResets") == 0
     # Within a period the context is the same; it differs between some periods.
     for lo, hi in periods:
         days = [d for d in range(lo, hi + 1) if d in seen]
