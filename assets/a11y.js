@@ -93,7 +93,7 @@
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     a11y: {
-      incidentList: function (figure, selected) {
+      incidentList: function (_drawn, figure, selected) {
         var trace = ((figure && figure.data) || []).find(function (t) {
           return t.meta === "incident-points";
         });

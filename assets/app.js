@@ -82,6 +82,11 @@
     }
     if (map.__aleppoWatched) { return; }
     map.__aleppoWatched = true;
+    // Labels appear with the day instead of fading in over 300 ms (MapLibre's `fadeDuration`
+    // option, which plotly.js does not pass on, so it is set on the map it made): a fade kept
+    // the map redrawing for ~300 ms after a step, up to 12 frames where 4 draw the day.
+    // tests/browser/test_city_map.py checks it holds with the pinned plotly.js.
+    map._fadeDuration = 0;
     // A click on a neighbourhood (not on an incident point above it) shows its names and
     // control (dashboard/callbacks/neighbourhood.py).
     var clicks = 0;

@@ -10,10 +10,13 @@ from dashboard import ids
 
 def register(app) -> None:
     """Bind the incident list's and the timeline step buttons' callbacks to `app`."""
+    # Filled once the map has drawn (MAP_DRAWN), like the charts' date markers: up to 300
+    # buttons made on the main thread between a step's map frames delayed the map itself.
     app.clientside_callback(
         ClientsideFunction("a11y", "incidentList"),
         Output(ids.INCIDENT_LIST, "children"),
-        Input(ids.MAP_GRAPH, "figure"),
+        Input(ids.MAP_DRAWN, "data"),
+        State(ids.MAP_GRAPH, "figure"),
         State(ids.SELECTED_INCIDENT, "data"),
     )
     app.clientside_callback(

@@ -62,6 +62,7 @@ def test_city001_every_step_stays_in_the_browser_and_shows_the_days_context(dash
         seen[day] = driver.execute_script(VISIBLE_CONTEXT)
     assert driver.execute_script("return window.__posts") == []
     assert driver.execute_script("return window.__styleResets") == 0
+    assert driver.execute_script(MAP + "return map._fadeDuration;") == 0  # assets/app.js
     # Within a period the context is the same; it differs between some periods.
     for lo, hi in periods:
         days = [d for d in range(lo, hi + 1) if d in seen]
