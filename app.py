@@ -63,7 +63,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    get_app(config).run(host=config.host, port=config.port, debug=config.debug)
+    app = get_app(config)
+    from dashboard.callbacks.page import warm_default_page
+
+    try:  # the first visitor's page, rendered before serving (as gunicorn workers do)
+        warm_default_page()
+    except Exception as exc:  # noqa: BLE001 - the page callback reports it to the visitor
+        print(f"the default page failed to render: {exc}", file=sys.stderr)
+    app.run(host=config.host, port=config.port, debug=config.debug)
     return 0
 
 

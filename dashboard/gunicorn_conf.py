@@ -110,9 +110,16 @@ def post_worker_init(worker) -> None:
         log.exception("worker %s: data failed to load", worker.pid)
         return
     log.info("worker %s: data loaded %s", worker.pid, runtime.counts())
-    # Render the page once so Dash's first-request setup is done before real traffic arrives.
+    # Render the page once so Dash's first-request setup is done before real traffic arrives,
+    # and the default link's page so the first visitor does not wait for it.
     status = worker.wsgi.test_client().get("/").status_code
     log.info("worker %s: warm-up GET / -> %s", worker.pid, status)
+    from dashboard.callbacks.page import warm_default_page
+
+    try:
+        log.info("worker %s: default page rendered in %.2f s", worker.pid, warm_default_page())
+    except Exception:  # the page callback reports it to the visitor; nothing to stop here
+        log.exception("worker %s: the default page failed to render", worker.pid)
 
 
 def worker_abort(worker) -> None:
