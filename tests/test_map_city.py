@@ -81,6 +81,22 @@ def _visible_on(layer: dict, day: int) -> bool:
     return any(lo[2] <= day <= hi[2] for _, lo, hi in ranges)
 
 
+def test_page_context_worked_out_once_is_never_shared(dataset, payload):
+    """The page's every-day context is cached per data, language, theme and mode (map.py):
+    a figure changed after it is made must not change the next page's."""
+    first = make_map_figure(dataset, View(), payload, "en", compact_legend=True,
+                            outlines_url="/outlines", context_in_style=True, nbhd_url="/nbhd")
+    expected = first.to_plotly_json()["layout"]["map"]["style"]
+    first.layout.map.style["layers"][-1]["paint"] = {"changed": True}
+    first.layout.map.style["sources"].clear()
+    again = _page(dataset, payload)["layout"]["map"]["style"]
+    assert json.dumps(again, sort_keys=True) == json.dumps(expected, sort_keys=True)
+    # Another language is worked out on its own.
+    arabic = make_map_figure(dataset, View(lang="ar"), payload, "ar", compact_legend=True,
+                             outlines_url="/outlines", context_in_style=True, nbhd_url="/nbhd")
+    assert arabic.to_plotly_json()["layout"]["map"]["style"] != again
+
+
 def test_day_visibility_expression():
     assert day_visibility(None) == {}
     expr = day_visibility([(0, 3), (8, 8)])["visibility"]

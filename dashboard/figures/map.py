@@ -25,6 +25,7 @@ from dashboard.data.context import context_periods
 from dashboard.data.model import CATEGORIES, Dataset
 from dashboard.figures.map_city import (
     DAY_STATE,
+    cache_for,
     control_legend,
     control_name_trace,
     control_on,
@@ -281,9 +282,17 @@ def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
         first = dt.date.fromisoformat(payload["meta"]["first_day"])
         last = dt.date.fromisoformat(payload["meta"]["last_day"])
         bounds = context_periods(dataset, first, last)
-        periods = [([(lo, hi)], context_on(first + dt.timedelta(days=lo))) for lo, hi in bounds]
-        sources, layers, context, hover_days = periodic_context_style(
-            periods, (last - first).days + 1)
+        # The same for every view of this data in one language, theme and mode (~0.5 s, most
+        # of a page's render): worked out once. go.Figure copies what it is given, so a figure
+        # changed later never changes the next page's (tests/test_map_city.py).
+        cache = cache_for(dataset)
+        key = ("periodic-context", first, last, lang, theme, view.mode == "present",
+               bool(nbhd_url), frozenset(as_areas))
+        if key not in cache:
+            periods = [([(lo, hi)], context_on(first + dt.timedelta(days=lo)))
+                       for lo, hi in bounds]
+            cache[key] = periodic_context_style(periods, (last - first).days + 1)
+        sources, layers, context, hover_days = cache[key]
         # The state holds the first day of the day's period (what every layer's visibility
         # reads is whole periods), so the browser changes it only when the period changes.
         index = (day - first).days

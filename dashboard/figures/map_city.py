@@ -33,7 +33,9 @@ INFERRED_SHARE = 0.4  # an inferred fill is this much as opaque as a reported on
 _caches: dict[int, tuple[weakref.ref, dict]] = {}
 
 
-def _cache(frame) -> dict:
+def cache_for(frame) -> dict:
+    """A dict kept for as long as `frame` (a dataset or one of its frames) lives: what is
+    worked out once per loaded data, whatever the view."""
     hit = _caches.get(id(frame))
     if hit is None or hit[0]() is not frame:
         hit = (weakref.ref(frame), {})
@@ -56,7 +58,7 @@ def control_on(dataset: Dataset, day) -> tuple[pd.DataFrame, dict]:
     frame = dataset.neighbourhoods
     if frame is None:
         return neighbourhood_control(dataset, day), {"reported": None, "inferred": None}
-    cache = _cache(frame)
+    cache = cache_for(frame)
     key = (id(dataset.control), day)
     if key not in cache:
         control = neighbourhood_control(dataset, day)
@@ -67,7 +69,7 @@ def control_on(dataset: Dataset, day) -> tuple[pd.DataFrame, dict]:
 def city_outline(dataset: Dataset):
     """The city as one shape: the neighbourhoods' union with the slivers between them closed."""
     frame = dataset.neighbourhoods
-    cache = _cache(frame)
+    cache = cache_for(frame)
     if "outline" not in cache:
         merged = shapely.union_all(shapely.buffer(frame.geometry.array, 0.0004))
         cache["outline"] = shapely.buffer(merged, -0.0004).simplify(0.0002)
