@@ -212,7 +212,7 @@ def select_positions(payload: dict, a: dict[str, np.ndarray], layers: frozenset[
 def halo_radius(frame: pd.DataFrame) -> pd.Series:
     """Each incident's halo radius in metres: uncertainty_m, else the default for its
     geo_precision (NaN where neither is known)."""
-    default_radius = frame["geo_precision"].map(DEFAULT_UNCERTAINTY_M)
+    default_radius = frame["geo_precision"].map(DEFAULT_UNCERTAINTY_M).astype("float64")
     return pd.to_numeric(frame["uncertainty_m"], errors="coerce").fillna(default_radius)
 
 

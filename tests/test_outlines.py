@@ -111,7 +111,8 @@ def test_page_figure_fetches_outlines_and_export_figure_carries_them(dataset):  
     view = View(date=dt.date(2016, 4, 30), preset="syria", lang="fr")
     page = make_map_figure(ds, view, lang="fr", compact_legend=True, outlines_url=OUTLINES_PATH)
     assert page.layout.map.style["sources"]["outlines"]["data"] == OUTLINES_PATH
-    assert "de facto" in page.layout.map.style["sources"]["outlines"]["attribution"]
+    credit = page.layout.map.style["sources"]["outlines"]["attribution"]
+    assert credit == "Natural Earth (frontières de fait, approximatives)"  # in the page's language
     assert "basemap-countries" not in {t.meta for t in page.data}
     assert "legend-boundaries" in {t.meta for t in page.data}  # to the page's HTML legend
 
@@ -119,6 +120,7 @@ def test_page_figure_fetches_outlines_and_export_figure_carries_them(dataset):  
     legend = next(t for t in still.data if t.meta == "legend-boundaries")
     assert "de fait" in legend.name and "Natural Earth" in legend.name
     assert still.layout.map.style["sources"]["outlines"]["data"]["features"][0] == LAND
+    assert still.layout.map.style["sources"]["outlines"]["attribution"] == credit
     names = next(t for t in still.data if t.meta == "basemap-countries")
     assert names.text == ("SYRIE",) and names.mode == "text"
     assert "countries" not in {la["id"] for la in still.layout.map.style["layers"]}

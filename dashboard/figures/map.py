@@ -44,6 +44,7 @@ from dashboard.figures.map_context import (
 from dashboard.figures.map_layers import context_style, periodic_context_style
 from dashboard.figures.palette import (
     CATEGORY_COLOURS,
+    OUTLINES_ATTRIBUTION,
     TILE_BASEMAPS,
     UNREPORTED_OUTLINE,
     map_style,
@@ -156,9 +157,11 @@ def _outline_map(dataset: Dataset, view: View, lang: str,
     labels = [f for f in outlines["features"] if f["properties"]["kind"] == "label"]
     names = {f["properties"]["iso_a2"]: country_name(f["properties"]["iso_a2"], lang)
              for f in labels}
+    credit = gettext(OUTLINES_ATTRIBUTION, lang)
     if outlines_url:
-        return map_style(view.theme, view.basemap, outlines_url, names, scale), []
-    style = map_style(view.theme, view.basemap, clip_outlines(outlines, *view.map_view()))
+        return map_style(view.theme, view.basemap, outlines_url, names, scale, credit), []
+    style = map_style(view.theme, view.basemap, clip_outlines(outlines, *view.map_view()),
+                      attribution=credit)
     if not labels or view.map_view()[2] >= COUNTRY_LABEL_MAX_ZOOM:
         return style, []
     surface = map_surface(view.theme)

@@ -17,6 +17,7 @@ from dashboard.colours import (
     UNREPORTED_OUTLINE,
     ZONE_COLOURS,
 )
+from dashboard.i18n import N_
 
 __all__ = [
     "CATEGORY_COLOURS",
@@ -33,8 +34,9 @@ __all__ = [
     "map_surface",
 ]
 
-# Natural Earth draws boundaries as held on the ground: said in the attribution and legend.
-OUTLINES_ATTRIBUTION = "Natural Earth (boundaries de facto, approximate)"
+# Natural Earth draws boundaries as held on the ground: said in the attribution and legend
+# (a msgid: the figures translate it, map_style takes it as given).
+OUTLINES_ATTRIBUTION = N_("Natural Earth (de facto boundaries, approximate)")
 
 _OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 TILE_BASEMAPS: dict[str, tuple[list[str], str]] = {
@@ -56,7 +58,8 @@ def map_surface(theme: str) -> dict[str, str]:
 
 
 def map_style(theme: str, basemap: str = "none", outlines: str | dict | None = None,
-              country_names: dict[str, str] | None = None, text_scale: float = 1.0) -> dict:
+              country_names: dict[str, str] | None = None, text_scale: float = 1.0,
+              attribution: str = OUTLINES_ATTRIBUTION) -> dict:
     """An inline MapLibre style: the offline outline map, or a raster tile basemap.
 
     There is never a "glyphs" key (MapLibre would fetch fonts from it; without it labels use a
@@ -66,7 +69,8 @@ def map_style(theme: str, basemap: str = "none", outlines: str | dict | None = N
     as the background, land, dashed country boundaries, and country names from
     `country_names` (ISO alpha-2 -> name in the viewer's language). Without outlines the
     style keeps one (empty) source, because with "sources": {} plotly.js logs "Map error." on
-    every update. Tile basemaps are only used when the viewer asks for them (view.basemap);
+    every update. `attribution` is the outline map's credit in the viewer's language.
+    Tile basemaps are only used when the viewer asks for them (view.basemap);
     unknown names fall back to offline.
     """
     background = {
@@ -88,7 +92,7 @@ def map_style(theme: str, basemap: str = "none", outlines: str | dict | None = N
         return {"version": 8, "sources": {"empty": empty}, "layers": [background]}
     return {"version": 8,
             "sources": {"outlines": {"type": "geojson", "data": outlines,
-                                     "attribution": OUTLINES_ATTRIBUTION}},
+                                     "attribution": attribution}},
             "layers": _outline_layers(theme, country_names or {}, text_scale)}
 
 
