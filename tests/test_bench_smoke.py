@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from bench import report, stats
 from bench import timeline as bt
 
 
@@ -14,40 +15,41 @@ def test_percentile_matches_numpy_linear():
     for size in (1, 2, 5, 30, 101):
         values = rng.lognormal(5, 1, size).tolist()
         for q in (0, 50, 95, 100):
-            assert bt.percentile(values, q) == pytest.approx(np.percentile(values, q))
-    assert bt.percentile([], 95) is None
-    assert bt.percentile([3, 1, 2], 50) == 2
+            assert stats.percentile(values, q) == pytest.approx(np.percentile(values, q))
+    assert stats.percentile([], 95) is None
+    assert stats.percentile([3, 1, 2], 50) == 2
     with pytest.raises(ValueError):
-        bt.percentile([1.0], 101)
+        stats.percentile([1.0], 101)
 
 
 def test_step_stats_p95_between_the_top_ranks():
     values = list(range(1, 31))  # 30 steps: p95 interpolates between the 28th and 29th
-    stats = bt.step_stats(values)
-    assert stats["n"] == 30 and stats["p50"] == 15.5 and stats["p95"] == pytest.approx(28.6)
-    assert stats["min"] == 1 and stats["max"] == 30 and stats["mean"] == 15.5
-    assert bt.step_stats([])["p95"] is None
+    got = stats.step_stats(values)
+    assert got["n"] == 30 and got["p50"] == 15.5 and got["p95"] == pytest.approx(28.6)
+    assert got["min"] == 1 and got["max"] == 30 and got["mean"] == 15.5
+    assert stats.step_stats([])["p95"] is None
 
 
 def test_row_schema():
-    row = bt.make_row("dashboard", "day", 100_000, load_s=2.5, rss_mb=900.0,
+    row = stats.make_row("dashboard", "day", 100_000, load_s=2.5, rss_mb=900.0,
                       first_paint_ms=1500.0, step_p50_ms=80.0, step_p95_ms=120.0, step_bytes=0)
-    assert list(row)[:len(bt.ROW_KEYS)] == list(bt.ROW_KEYS)
-    assert bt.validate_row(row) == []
-    failed = bt.make_row("dash_server_figure", "cumulative", 1_000_000,
+    assert list(row)[:len(stats.ROW_KEYS)] == list(stats.ROW_KEYS)
+    assert stats.validate_row(row) == []
+    failed = stats.make_row("dash_server_figure", "cumulative", 1_000_000,
                          error="timeout after 300 s (first paint; 0 of 30 steps measured)")
-    assert failed["step_p95_ms"] is None and bt.validate_row(failed) == []
-    assert bt.validate_row(bt.make_row("px_animation", "day", 10)) == ["no figures and no error"]
-    assert "p95 < p50" in bt.validate_row({**row, "step_p95_ms": 10.0})
-    assert bt.validate_row({**row, "rss_mb": -1})
+    assert failed["step_p95_ms"] is None and stats.validate_row(failed) == []
+    assert stats.validate_row(stats.make_row("px_animation", "day", 10)) == [
+        "no figures and no error"]
+    assert "p95 < p50" in stats.validate_row({**row, "step_p95_ms": 10.0})
+    assert stats.validate_row({**row, "rss_mb": -1})
     with pytest.raises(ValueError):
-        bt.make_row("nope", "day", 1)
+        stats.make_row("nope", "day", 1)
     with pytest.raises(ValueError):
-        bt.make_row("dashboard", "week", 1)
+        stats.make_row("dashboard", "week", 1)
 
 
 def _row(impl, window, size, p95, **extra):
-    return bt.make_row(impl, window, size, size=size, step_p50_ms=p95 / 2, step_p95_ms=p95,
+    return stats.make_row(impl, window, size, size=size, step_p50_ms=p95 / 2, step_p95_ms=p95,
                        **extra)
 
 
@@ -64,7 +66,7 @@ def test_targets_met_and_missed_with_margins():
              first_paint_ms=6000.0, step_bytes_max=0),
         _row("dash_server_figure", "cumulative", 1_000_000, 5000.0),
     ]
-    checks = {c["target"]: c for c in bt.check_targets(rows)}
+    checks = {c["target"]: c for c in report.check_targets(rows)}
     assert checks["100k cumulative: dashboard step p95 <= 250 ms"]["met"] is True
     ratio = checks["100k cumulative: dashboard >= 3.5x faster (p95) than dash_server_figure"]
     assert ratio["met"] is True and ratio["value"] == 5.0
@@ -84,12 +86,12 @@ def test_targets_met_and_missed_with_margins():
 
 
 def test_targets_not_measured_and_crash():
-    rows = [bt.make_row("dashboard", "cumulative", 1_000_000, size=1_000_000,
+    rows = [stats.make_row("dashboard", "cumulative", 1_000_000, size=1_000_000,
                         error="tab crashed (3 of 30 steps measured)")]
-    checks = {c["target"]: c for c in bt.check_targets(rows)}
+    checks = {c["target"]: c for c in report.check_targets(rows)}
     assert checks["1M cumulative: dashboard step p95 <= 750 ms"]["met"] is None
     assert checks["1M: no crashed tab (dashboard)"]["met"] is False
-    text = bt.format_targets(bt.check_targets(rows))
+    text = report.format_targets(report.check_targets(rows))
     assert "n/a" in text and "MISSED" in text
 
 
@@ -118,24 +120,24 @@ def test_step_bytes_are_split_by_key_press():
 def test_table_lists_every_row_and_errors():
     rows = [_row("dashboard", "day", 42, 50.0, load_s=1.0, rss_mb=200.0, first_paint_ms=900.0,
                  step_bytes=0),
-            bt.make_row("px_animation", "cumulative", 100_000, size=100_000,
+            stats.make_row("px_animation", "cumulative", 100_000, size=100_000,
                         error="infeasible: cumulative frames would hold 18,000,000 points")]
-    text = bt.format_table(rows)
+    text = report.format_table(rows)
     assert "dashboard" in text and "px_animation" in text and "infeasible" in text
     assert len(text.splitlines()) >= 4
 
 
 def test_issue11_targets():
     rows = [
-        bt.make_row("dashboard", "day", 42, size="shipped", step_p50_ms=50.0, step_p95_ms=100.0,
+        stats.make_row("dashboard", "day", 42, size="shipped", step_p50_ms=50.0, step_p95_ms=100.0,
                     first_paint_ms=2000.0),
-        bt.make_row("px_animation", "day", 42, size="shipped", step_p50_ms=60.0,
+        stats.make_row("px_animation", "day", 42, size="shipped", step_p50_ms=60.0,
                     step_p95_ms=120.0, first_paint_ms=2500.0),
         _row("dashboard", "cumulative", 1_000_000, 350.0, layout_bytes=2_000,
              first_paint_warm_ms=3500.0, worker_rss_mb=2000.0, server_pss_mb=2100.0,
              server_workers=2),
     ]
-    checks = {c["target"]: c for c in bt.check_targets(rows)}
+    checks = {c["target"]: c for c in report.check_targets(rows)}
     assert checks["shipped day: step p95 >= 1.5x faster than px_animation"]["met"] is False
     assert checks["shipped day: first paint no slower than px_animation"]["met"] is True
     assert checks["1M cumulative: layout <= 300 kB"]["met"] is True
@@ -144,4 +146,4 @@ def test_issue11_targets():
     assert checks["1M cumulative: step p95 <= 400 ms"]["met"] is True
     memory = [c for t, c in checks.items() if t.startswith("1M: RSS per worker")][0]
     assert memory["met"] is True and "1.05x" in memory["detail"]
-    assert "warm_fp_ms" in bt.format_table(rows)
+    assert "warm_fp_ms" in report.format_table(rows)
