@@ -1,12 +1,15 @@
 """The timeline benchmark's pure parts (no browser, no server): row schema, statistics,
-target checks, the per-step byte accounting. The benchmark itself is `make bench`."""
+target checks, the per-step byte accounting, the choice of a loopback port. The benchmark
+itself is `make bench`."""
 
 from __future__ import annotations
+
+import socket
 
 import numpy as np
 import pytest
 
-from bench import report, stats
+from bench import procs, report, stats
 from bench import timeline as bt
 
 
@@ -147,3 +150,26 @@ def test_issue11_targets():
     memory = [c for t, c in checks.items() if t.startswith("1M: RSS per worker")][0]
     assert memory["met"] is True and "1.05x" in memory["detail"]
     assert "warm_fp_ms" in report.format_table(rows)
+
+
+def test_ports_from_bench_ports_then_the_tests_base(monkeypatch):
+    monkeypatch.delenv("BENCH_PORTS", raising=False)
+    monkeypatch.delenv("DASH_TEST_PORT_BASE", raising=False)
+    assert procs.port_range() == range(0)
+    assert 0 < procs.free_port() < 65536
+    monkeypatch.setenv("DASH_TEST_PORT_BASE", "41000")
+    assert procs.port_range() == range(41090, 41100)
+    monkeypatch.setenv("BENCH_PORTS", "41200-41203")
+    assert procs.port_range() == range(41200, 41204)
+    monkeypatch.setenv("BENCH_PORTS", "41210")
+    assert procs.port_range() == range(41210, 41211)
+
+
+def test_free_port_stays_in_its_range(monkeypatch):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+        monkeypatch.setenv("BENCH_PORTS", f"{port}-{port}")
+        with pytest.raises(RuntimeError, match="no free port"):
+            procs.free_port()
+    assert procs.free_port() == port
