@@ -9,8 +9,7 @@ import socket
 import numpy as np
 import pytest
 
-from bench import procs, report, stats
-from bench import timeline as bt
+from bench import browser, procs, report, stats
 
 
 def test_percentile_matches_numpy_linear():
@@ -111,7 +110,7 @@ def test_step_bytes_are_split_by_key_press():
             "sent": [{"t": 150.0, "url": "/_dash-update-component", "bytes": 1000,
                       "output": "incident-table.rowData"},
                      {"t": 40.0, "url": "/_dash-layout", "bytes": 7}]}
-    out = bt._step_fields(steps, info)
+    out = browser._step_fields(steps, info)
     assert out["steps"] == 2 and out["step_p50_ms"] == 20.0
     assert out["step_bytes_max"] == 1300 and out["step_bytes"] == 900
     assert out["step_bytes_in"] == 400 and out["step_bytes_out"] == 500
