@@ -1,6 +1,6 @@
 """The timeline benchmark's pure parts (no browser, no server): row schema, statistics,
-target checks, the per-step byte accounting, the choice of a loopback port. The benchmark
-itself is `make bench`."""
+target checks, the per-step byte accounting, the choice of a loopback port; and the load
+test's percentile. The benchmark itself is `make bench`."""
 
 from __future__ import annotations
 
@@ -172,3 +172,13 @@ def test_free_port_stays_in_its_range(monkeypatch):
         with pytest.raises(RuntimeError, match="no free port"):
             procs.free_port()
     assert procs.free_port() == port
+
+
+def test_load_test_percentile_is_nearest_rank_not_interpolated():
+    from bench import load
+
+    values = [4.0, 1.0, 3.0, 2.0]
+    assert load._percentile(values, 50) == 2.0 and stats.percentile(values, 50) == 2.5
+    assert load._percentile(values, 95) == 4.0
+    assert stats.percentile(values, 95) == pytest.approx(3.85)
+    assert load._percentile([], 95) == 0.0
