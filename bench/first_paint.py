@@ -20,14 +20,8 @@ import statistics
 import sys
 from pathlib import Path
 
-from bench.timeline import (
-    CACHE_DIR,
-    ROOT,
-    Server,
-    _env,
-    browser_cell,
-    free_port,
-)
+from bench.browser import browser_cell
+from bench.procs import CACHE_DIR, ROOT, Server, _env, free_port
 
 FIELDS = ("first_paint_ms", "first_paint_warm_ms")
 LOAD_FIELDS = ("script_s", "layout_s", "style_s", "task_s", "long_task_ms", "requests",

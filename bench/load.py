@@ -11,7 +11,8 @@ browser, summed per job) and the machine's load average, prints a table per phas
 targets and writes bench/load.json. Loopback only; it stops by itself.
 
 Environment: LOAD_VIEWERS (50), LOAD_PRESENTERS (3), LOAD_SECONDS (60 per phase),
-LOAD_VIEW_QUERY, REDIS_URL (then start `make worker` yourself: exports go to Celery).
+LOAD_VIEW_QUERY, REDIS_URL (then start `make worker` yourself: exports go to Celery),
+BENCH_PORTS or DASH_TEST_PORT_BASE (the ports it may use, as the timeline benchmark's).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from pathlib import Path
 
 import psutil
 
+from bench.procs import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "load.json"
 # Callbacks whose outputs name these ids are what a viewer triggers, by kind.
@@ -45,14 +48,6 @@ TARGETS = {"viewer_p95_ms": 250, "export_slowdown": 2.0, "web_worker_mb": 400,
 # What a presenter exports: a 1920×1080 slide PNG of the shared view.
 SLIDE_EXPORT = {"export-view": "slide", "export-format": "png", "export-preset": "slide",
                 "export-width": 1920, "export-height": 1080, "export-scale": 1}
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get_json(url: str):
@@ -209,7 +204,9 @@ def _pss(proc: psutil.Process) -> int:
 
 
 def _percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (nearest rank), as locust reports them."""
+    """The q-th percentile (nearest rank), as locust reports them; 0 for no values. (Not
+    bench.stats.percentile, which interpolates between ranks as numpy does: these figures are
+    read next to locust's own.)"""
     if not values:
         return 0.0
     ordered = sorted(values)
@@ -320,7 +317,7 @@ def _checks(result: dict) -> dict:
 def main() -> int:
     """Run the load test; exit 1 if anything failed to start or a target was missed."""
     seconds = int(os.environ.get("LOAD_SECONDS", "60"))
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     work = Path(tempfile.mkdtemp(prefix="aleppo-load-"))
     env = dict(os.environ, HOST="127.0.0.1", PORT=str(port), WORKERS="2",

@@ -18,7 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.timeline import CACHE_DIR, PY, ROOT, Server, _env, free_port, http_ok
+from bench.procs import CACHE_DIR, PY, ROOT, Server, _env, free_port, http_ok
 
 
 def smaps_rollup(pid: int) -> dict | None:
