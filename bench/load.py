@@ -13,10 +13,15 @@ targets and writes bench/load.json. Loopback only; it stops by itself.
 Environment: LOAD_VIEWERS (50), LOAD_PRESENTERS (3), LOAD_SECONDS (60 per phase),
 LOAD_VIEW_QUERY, REDIS_URL (then start `make worker` yourself: exports go to Celery),
 BENCH_PORTS or DASH_TEST_PORT_BASE (the ports it may use, as the timeline benchmark's).
+
+One module (about 390 lines) on purpose: the request plan, the memory sampler, the phase
+runner and the target checks all read the one running server and its locust output; the
+shared plumbing (ports) is bench/procs.py, the user behaviour bench/locustfile.py.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import math
@@ -314,8 +319,12 @@ def _checks(result: dict) -> dict:
     return {k: {"value": v, "target": t, "met": bool(m)} for k, (v, t, m) in rows.items()}
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     """Run the load test; exit 1 if anything failed to start or a target was missed."""
+    # Settings come from the environment (the docstring); parsing the command line still
+    # matters: `--help` prints them instead of starting two minutes of load.
+    argparse.ArgumentParser(prog="python -m bench.load", description=__doc__,
+                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args(argv)
     seconds = int(os.environ.get("LOAD_SECONDS", "60"))
     port = free_port()
     base = f"http://127.0.0.1:{port}"

@@ -3,6 +3,10 @@
 Records arrive as text, are parsed to typed columns (`_parse.parse_cells`), then validated
 here with `lazy=True`; every failure becomes a `Problem` and its record is left out.
 Cross-file references are checked in `dashboard.data._refs`.
+
+One module (about 320 lines) on purpose: the schemas share their column checks (ids,
+coordinates, precisions, counts) and the table of file name -> schema; a module per file
+would each import the same checks.
 """
 
 from __future__ import annotations

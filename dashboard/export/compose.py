@@ -7,7 +7,8 @@ chart axes sit side by side through their `domain`s. Composing a single figure (
 rendering map and chart separately and pasting the images together) keeps text and chart
 vector in SVG/PDF, needs no image library, and makes the output size exactly the figure size.
 How the composed figure reaches its pixel size (px scaling) is export/scale.py; what is left
-here (about 310 lines) is one job, laying out the canvas, bands and slots of one figure.
+here (about 390 lines: the bands, the slots, the legend and the inset they hold) is one job,
+laying out the canvas, bands and slots of one figure.
 """
 
 from __future__ import annotations
