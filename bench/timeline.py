@@ -373,7 +373,8 @@ def main(argv: list[str] | None = None) -> int:
         payload["sizes"][label] = {**size.info, "prepare_s": round(size.prepare_s, 2),
                                    "start": size.start.isoformat(), "steps": size.steps,
                                    "time_limit_s": limit, "csv": str(size.csv or "")}
-        print(f"   {size.n:,} incidents, steps from {size.start} ({size.steps} steps), "
+        print(f"   {size.n:,} incidents served, {size.info['default_incidents']:,} in the default "
+              f"view (bundled layers off), steps from {size.start} ({size.steps} steps), "
               f"limit {limit:.0f} s per phase", flush=True)
         for impl in impls:
             rows.extend(RUNNERS[impl](size, windows, args.steps))

@@ -182,3 +182,20 @@ def test_load_test_percentile_is_nearest_rank_not_interpolated():
     assert load._percentile(values, 95) == 4.0
     assert stats.percentile(values, 95) == pytest.approx(3.85)
     assert load._percentile([], 95) == 0.0
+
+
+def test_references_show_what_the_default_view_shows(tmp_path):
+    """The shipped data's references (px animation, server figure) hold the curated incidents
+    over the curated period, as the dashboard's default view does: the bundled UCDP layer is
+    off by default, so its 1,975 events of 2016 are not in them."""
+    from bench.timeline_pages import compact_frame, day_names, load_runtime
+
+    runtime = load_runtime("", str(tmp_path))
+    assert runtime.bundled_layer_ids  # the UCDP layer is served (in the payload) ...
+    frame = compact_frame(runtime)
+    curated = runtime.dataset.incidents
+    mapped = curated["lat"].notna() & curated["lon"].notna()
+    assert len(frame) == int(mapped.sum()) < len(runtime.incidents)  # ... but not shown
+    names = day_names(runtime)
+    assert (names[0], names[-1]) == ("2016-04-22", "2016-05-08")
+    assert frame["start"].between(0, len(names) - 1).all()
