@@ -119,9 +119,6 @@
     });
   }
 
-  // The timeline's day, given to the map's style (figures/map_city.py day_visibility) and to
-  // the legend entries that belong to some days only (data-days). A new style (a layer switched,
-  // another basemap) starts from its default day, so the day is given again on "styledata".
   function periodStart(day, periods) {
     for (var i = 0; i < (periods || []).length; i++) {
       if (day >= periods[i][0] && day <= periods[i][1]) { return periods[i][0]; }
@@ -129,7 +126,7 @@
     return day;
   }
 
-  // The timeline's day, given to the map's style (figures/map_city.py day_visibility) and to
+  // The timeline's day, given to the map's style (figures/map_city.py day_switch) and to
   // the legend entries that belong to some days only (data-days), as the first day of its
   // context period (figures/map.py): within a period nothing is given, so MapLibre does not
   // re-evaluate its layers on every step. A new style (a layer switched, another basemap)

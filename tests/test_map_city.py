@@ -12,7 +12,7 @@ import pytest
 from dashboard.data.context import context_periods, zones_in_force
 from dashboard.data.load import load_dataset
 from dashboard.figures.map import make_map_figure
-from dashboard.figures.map_city import CITY_ZOOM, DAY_STATE, day_visibility
+from dashboard.figures.map_city import CITY_ZOOM, DAY_STATE, day_switch
 from dashboard.figures.map_legend import split_legend
 from dashboard.figures.map_still import make_static_map_figure
 from dashboard.timeline import build_timeline_payload
@@ -73,11 +73,17 @@ def test_page_style_holds_every_days_context_chosen_by_global_state(dataset, pay
         assert len(visible) == in_force, (lo, in_force, len(visible))
 
 
+_OPACITY = {"fill": "fill-opacity", "line": "line-opacity", "circle": "circle-opacity",
+            "symbol": "text-opacity"}
+
+
 def _visible_on(layer: dict, day: int) -> bool:
-    expression = layer.get("layout", {}).get("visibility")
-    if expression is None:
+    """Whether a page layer is shown on day index `day` (its day switch read back)."""
+    opacity = layer.get("paint", {}).get(_OPACITY[layer["type"]])
+    if not (isinstance(opacity, list) and opacity[:1] == ["case"]):
         return True
-    _, (_, *ranges), _, _ = expression  # ["case", ["any", ...], "visible", "none"]
+    _, (_, *ranges), _shown, hidden = opacity  # ["case", ["any", ...], opacity, 0]
+    assert hidden == 0
     return any(lo[2] <= day <= hi[2] for _, lo, hi in ranges)
 
 
@@ -97,12 +103,33 @@ def test_page_context_worked_out_once_is_never_shared(dataset, payload):
     assert arabic.to_plotly_json()["layout"]["map"]["style"] != again
 
 
-def test_day_visibility_expression():
-    assert day_visibility(None) == {}
-    expr = day_visibility([(0, 3), (8, 8)])["visibility"]
-    assert expr[0] == "case" and expr[2:] == ["visible", "none"]
-    assert _visible_on({"layout": {"visibility": expr}}, 8)
-    assert not _visible_on({"layout": {"visibility": expr}}, 5)
+def test_day_switch_picks_the_opacity_never_the_layout():
+    """The day shows a layer by its opacity: a global state read by a layout property, a
+    filter or the visibility makes MapLibre re-tile the layer's source on every change."""
+    fill = {"id": "f", "type": "fill", "source": "s", "paint": {"fill-opacity": 0.5}}
+    assert day_switch(fill, None) is fill
+    switched = day_switch(fill, [(0, 3), (8, 8)])
+    assert "layout" not in switched and "filter" not in switched
+    assert switched["paint"]["fill-opacity"][0] == "case"
+    assert switched["paint"]["fill-opacity"][2:] == [0.5, 0]
+    assert _visible_on(switched, 8) and _visible_on(switched, 0) and _visible_on(switched, 3)
+    assert not _visible_on(switched, 5) and not _visible_on(switched, 9)
+    line = day_switch({"id": "l", "type": "line", "source": "s"}, [(2, 2)])
+    assert line["paint"]["line-opacity"][2:] == [1, 0]
+    # Labels of one place's periods are all placed (each shows on its own days).
+    label = day_switch({"id": "t", "type": "symbol", "source": "s",
+                        "layout": {"text-field": "x"}}, [(1, 4)])
+    assert label["layout"] == {"text-field": "x", "text-allow-overlap": True}
+    assert "icon-opacity" not in label["paint"] and _visible_on(label, 4)
+
+
+def test_no_page_layer_reads_the_day_in_its_layout_or_filter(dataset, payload):
+    style = _page(dataset, payload)["layout"]["map"]["style"]
+    switched = [layer for layer in style["layers"] if "global-state" in json.dumps(layer)]
+    assert len(switched) > 20  # every period's zones, road, control and line
+    for layer in switched:
+        assert "global-state" not in json.dumps({k: v for k, v in layer.items() if k != "paint"})
+    assert style["transition"] == {"duration": 0, "delay": 0}
 
 
 def test_control_areas_are_reported_or_inferred_and_say_so(dataset, payload):

@@ -296,13 +296,16 @@ def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
                        for lo, hi in bounds]
             cache[key] = periodic_context_style(periods, (last - first).days + 1)
         sources, layers, context, hover_days = cache[key]
-        # The state holds the first day of the day's period (what every layer's visibility
+        # The state holds the first day of the day's period (what every layer's day switch
         # reads is whole periods), so the browser changes it only when the period changes.
+        # No paint transitions: a day's layers appear with it, in one frame (MapLibre's
+        # default 300 ms fade kept drawing frames after each step).
         index = (day - first).days
         start = next((lo for lo, hi in bounds if lo <= index <= hi), index)
         style = {**style, "sources": {**style["sources"], **sources},
                  "layers": [*style["layers"], *layers],
-                 "state": {DAY_STATE: {"default": start}}}
+                 "state": {DAY_STATE: {"default": start}},
+                 "transition": {"duration": 0, "delay": 0}}
         context_bounds = [list(b) for b in bounds]
     elif context_in_style:
         sources, layers, context = context_style(context_on(day))

@@ -206,11 +206,11 @@ def periodic_context_style(periods: list[tuple[list[tuple[int, int]], list[dict]
     Why: a step to a day with other zones or another road status used to ask the server for a
     new base map and made MapLibre reset its style (~480 ms). Now each period's layers are in
     the style from the start, identical ones shared across periods, and each shows only on its
-    days through MapLibre's global state (map_city.day_visibility): the browser sets the day,
+    days through MapLibre's global state (map_city.day_switch): the browser sets the day,
     nothing else changes. A legend entry's meta ends "|days=lo-hi,…" (figures/map_legend.py
     gives it to the HTML legend); hover stand-ins keep every period's points, and `hover days`
     maps each stand-in's role to its points' day ranges, so the browser keeps the day's."""
-    from dashboard.figures.map_city import day_visibility
+    from dashboard.figures.map_city import day_switch
 
     sources: dict[str, dict] = {}
     source_ids: dict[str, str] = {}
@@ -251,9 +251,7 @@ def periodic_context_style(periods: list[tuple[list[tuple[int, int]], list[dict]
     for layer in sorted(layers.values(), key=lambda entry: entry["_rank"]):
         ranges = _merged(layer.pop("_ranges"))
         layer.pop("_rank")
-        if ranges != every_day:
-            layer["layout"] = {**layer.get("layout", {}), **day_visibility(ranges)}
-        out_layers.append(layer)
+        out_layers.append(day_switch(layer, None if ranges == every_day else ranges))
     legend_traces = []
     for trace in legend.values():
         ranges = _merged(trace.pop("_ranges"))

@@ -18,10 +18,21 @@ const gd = document.querySelector('#map-graph .js-plotly-plot');
 const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot &&
   gd._fullLayout.map._subplot.map;
 """
-# Visible style layers of the zones and the road on the map as MapLibre has it.
+# Visible style layers of the zones and the road on the map as MapLibre has it: drawn, and
+# at an opacity above 0 as MapLibre evaluated it for the day (figures/map_city.day_switch).
 VISIBLE_CONTEXT = MAP + """
-if (!map || !map.isStyleLoaded() || !map.loaded()) { return null; }
-const ids = map.getStyle().layers.map(l => l.id).filter(id => /^ctx-(zones|routes)/.test(id));
+// (_styleDirty: a new state is evaluated on the next frame; until then, not yet.)
+if (!map || !map.isStyleLoaded() || !map.loaded() || map._styleDirty) { return null; }
+const OPACITY = {fill: 'fill-opacity', line: 'line-opacity', symbol: 'text-opacity',
+                 circle: 'circle-opacity'};
+const shown = (id) => {
+  const layer = map.style.getLayer(id);
+  let value = layer.paint.get(OPACITY[layer.type]);
+  if (value && value.constantOr) { value = value.constantOr(1); }
+  return value > 0;
+};
+const ids = map.getStyle().layers.map(l => l.id)
+  .filter(id => /^ctx-(zones|routes)/.test(id) && shown(id));
 const drawn = new Set(map.queryRenderedFeatures({layers: ids}).map(f => f.layer.id));
 return Array.from(drawn).sort().join(',');
 """
