@@ -87,6 +87,13 @@
     // the map redrawing for ~300 ms after a step, up to 12 frames where 4 draw the day.
     // tests/browser/test_city_map.py checks it holds with the pinned plotly.js.
     map._fadeDuration = 0;
+    // The figure's day-bound layers skip drawing while the day hides them, now and after
+    // every change of style (a new style makes new layer objects).
+    var skipDayBound = function () {
+      skipUnshown(map, gd.layout && gd.layout.meta && gd.layout.meta.day_layers);
+    };
+    skipDayBound();
+    map.on("styledata", skipDayBound);
     // A click on a neighbourhood (not on an incident point above it) shows its names and
     // control (dashboard/callbacks/neighbourhood.py).
     var clicks = 0;
@@ -116,6 +123,29 @@
     return String(text).split(",").some(function (range) {
       var ends = range.split("-");
       return day >= Number(ends[0]) && day <= Number(ends[1]);
+    });
+  }
+
+  // MapLibre draws and places a layer at opacity 0 like any other, on every frame: the
+  // day-bound layers (figures/map_city.py day_switch, their ids in the figure's meta) are
+  // told to count as hidden while the day gives them opacity 0, so a frame skips them and a
+  // label of another day keeps no name off the map. `isHidden` is the check MapLibre's
+  // painter and symbol placement make per layer (the plotly.js bundle is pinned;
+  // tests/browser/test_city_map.py checks the wrap is in place and names come back).
+  var OPACITY = { fill: "fill-opacity", line: "line-opacity", symbol: "text-opacity",
+                  circle: "circle-opacity" };
+  function skipUnshown(map, ids) {
+    (ids || []).forEach(function (id) {
+      var layer = map.style && map.style.getLayer && map.style.getLayer(id);
+      var prop = layer && OPACITY[layer.type];
+      if (!prop || layer.__aleppoSkip || typeof layer.isHidden !== "function") { return; }
+      var own = layer.isHidden;
+      layer.isHidden = function () {
+        if (own.apply(this, arguments)) { return true; }
+        var value = this.paint && this.paint.get(prop);
+        return (value && value.constantOr ? value.constantOr(1) : value) === 0;
+      };
+      layer.__aleppoSkip = true;
     });
   }
 

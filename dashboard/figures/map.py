@@ -30,6 +30,7 @@ from dashboard.figures.map_city import (
     control_name_trace,
     control_on,
     control_style,
+    day_bound,
     fabric_style,
     gazetteer_names,
     neighbourhood_collection,
@@ -345,7 +346,9 @@ def make_map_figure(dataset: Dataset, view: View, payload: dict | None = None,
                 "font": {"color": surface["text"], "size": 10 if compact_legend else 12}},
         hoverlabel={"bgcolor": surface["background"], "font": {"color": surface["text"]}},
         meta={"timeline": timeline_meta, "day": day.isoformat(), "context_hover": hover_days,
-              "context_periods": context_bounds},
+              "context_periods": context_bounds,
+              "day_layers": [layer["id"] for layer in style.get("layers", [])
+                             if day_bound(layer)]},
     )
     if view.mode == "present":
         _enlarge_text(data, layout)

@@ -113,3 +113,24 @@ def test_city002_clicking_a_neighbourhood_shows_its_control_and_source(dash_duo,
     assert "Government-held, as reported on 3 May 2016" in details
     assert "BFM" in details or "AFP" in details
     assert _severe_logs(dash_duo) == []
+
+
+def test_city003_layers_of_other_days_are_skipped_and_hide_no_name(dash_duo, tmp_path):
+    """On 22 April no truce is in force: the truce's label (at the city centre, opacity 0
+    that day) is skipped by MapLibre (assets/app.js skipUnshown), so the neighbourhood names
+    under its place are drawn; every day-bound layer of the figure gets the skip."""
+    _open(dash_duo, tmp_path, "?date=2016-04-22&window=day")
+    driver = dash_duo.driver
+    state = MAP + """
+    if (!map || !map.isStyleLoaded() || !map.loaded() || map._styleDirty) { return null; }
+    const ids = gd.layout.meta.day_layers;
+    const names = map.queryRenderedFeatures({layers: ['nbhd-label']})
+      .map(f => f.properties.name_en);
+    return {ids: ids.length, skipped: ids.filter(id => map.style.getLayer(id).__aleppoSkip)
+              .length, names: names};
+    """
+    _until(lambda: (driver.execute_script(state) or {}).get("names"), timeout=20)
+    seen = driver.execute_script(state)
+    assert seen["ids"] > 20 and seen["skipped"] == seen["ids"]
+    assert "al-'Aziziyeh" in seen["names"]
+    assert _severe_logs(dash_duo) == []
