@@ -217,19 +217,27 @@ def _curated_range(frames: list[pd.DataFrame]) -> tuple[dt.date, dt.date]:
 
 
 def get_runtime(config: Config | None = None) -> Runtime:
-    """This process's runtime, loading it on first call (thread-safe)."""
-    global _RUNTIME
+    """This process's runtime, loading it on first call (thread-safe). The configuration it
+    was loaded with is kept, so that `configure` with the same settings keeps it."""
+    global _RUNTIME, _CONFIG
     if _RUNTIME is None:
         with _LOCK:
             if _RUNTIME is None:
-                _RUNTIME = build_runtime(config or _CONFIG or load_config())
+                chosen = config or _CONFIG or load_config()
+                _RUNTIME = build_runtime(chosen)
+                _CONFIG = _CONFIG or chosen
     return _RUNTIME
 
 
 def configure(config: Config) -> None:
-    """Use `config` for this process's runtime; drops any runtime loaded with another one."""
+    """Use `config` for this process's runtime; drops any runtime loaded with other settings.
+
+    Settings are compared by value: a gunicorn worker builds its app (and its Config) after
+    the fork, from the same environment as the master that loaded the data before it; an
+    identity check dropped that runtime, and each worker loaded a private copy (at 1M events
+    2 workers came to 4.45 GB of PSS with the data loaded before fork, 3.06 GB without)."""
     global _RUNTIME, _CONFIG
     with _LOCK:
-        if _CONFIG is not config:
+        if _CONFIG != config:
             _RUNTIME = None
         _CONFIG = config
