@@ -56,7 +56,22 @@
     shownTitle = text || "";
   }
 
-  function onChange() { label(); sheets(); }
+  // A scene's inset map is a still picture named by its container (role="img", "Inset map:
+  // …"); MapLibre still makes its canvas a focusable region called "Map", a second "Map"
+  // landmark with nothing to do by keyboard (staticPlot). It is left out of the tab order and
+  // of the accessibility tree: the container's name says what it shows.
+  function quietInset() {
+    var box = document.getElementById(IDS.SCENE_INSET);
+    if (!box) { return; }
+    box.querySelectorAll("canvas").forEach(function (canvas) {
+      if (canvas.getAttribute("aria-hidden") !== "true") {
+        canvas.setAttribute("aria-hidden", "true");
+        canvas.setAttribute("tabindex", "-1");
+      }
+    });
+  }
+
+  function onChange() { label(); sheets(); quietInset(); }
   new MutationObserver(onChange).observe(document.documentElement, { childList: true, subtree: true });
   document.addEventListener("DOMContentLoaded", onChange);
 })();

@@ -48,6 +48,8 @@ def legend_rows(items: list[dict]) -> list:
 def make_map_legend(items: list[dict], lang: str) -> html.Div:
     """The legend, a strip under the map (it never covers a point), with `items` from
     figures.map_legend.split_legend."""
-    return html.Div(className="map-legend", id=ids.MAP_LEGEND_BOX, role="group",
+    # Focusable (tabIndex 0): in presentation mode the legend scrolls inside its side panel,
+    # and a scrolling region must be reachable by keyboard to be read.
+    return html.Div(className="map-legend", id=ids.MAP_LEGEND_BOX, role="group", tabIndex=0,
                     **{"aria-label": _t("Legend", lang)},
                     children=html.Ul(legend_rows(items), id=ids.MAP_LEGEND))

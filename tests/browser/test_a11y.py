@@ -17,7 +17,8 @@ PAGES = (
     ("", "default view, English, light"),
     ("?lang=fr&theme=dark", "French, dark"),
     ("?lang=ar&incident=E09&date=2016-04-27", "Arabic, an incident selected (then the table)"),
-    ("?mode=present", "present mode, English, light"),
+    # Scene 3 has an inset map (a second MapLibre canvas) and a legend that scrolls in its panel.
+    ("?mode=present&scene=3", "present mode, English, light, a scene with an inset"),
     ("?lang=ar&theme=dark&mode=present", "present mode, Arabic, dark"),
 )
 
