@@ -114,8 +114,9 @@ def dataset():
 
 
 @pytest.mark.parametrize(("size", "lang"), [((1280, 720), "en"), ((1920, 1080), "en"),
-                                            ((1366, 768), "en"), ((1280, 720), "fr")],
-                         ids=["1280x720", "1920x1080", "1366x768", "1280x720-fr"])
+                                            ((1366, 768), "en"), ((1280, 720), "fr"),
+                                            ((3840, 2160), "en")],
+                         ids=["1280x720", "1920x1080", "1366x768", "1280x720-fr", "3840x2160"])
 def test_present_fit001_every_scene_fits_one_screen(dash_duo, tmp_path, dataset, size, lang):
     """(French captions are longer than English ones: the smallest screen shows them too.)"""
     scenes = dataset.scenes
