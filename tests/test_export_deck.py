@@ -147,6 +147,25 @@ def test_briefing_deck_from_the_scenes(two_scene_data, tmp_path):
     assert scenes[0]["title_en"] in reader.pages[0].extract_text()
 
 
+def test_arabic_deck_has_arabic_titles_right_aligned_and_arabic_notes(two_scene_data,
+                                                                      tmp_path):
+    from pptx.enum.text import PP_ALIGN
+
+    from dashboard.export.deliver import export_deck
+
+    data, scenes = two_scene_data
+    path = export_deck(data, tmp_path, lang="ar", base_url="https://example.org/aleppo/")
+    deck = Presentation(str(path))
+    for slide, scene in zip(deck.slides, scenes, strict=True):
+        title = slide.shapes.title.text_frame.paragraphs[0]
+        assert title.text == scene["title_ar"] and title.alignment == PP_ALIGN.RIGHT
+        notes = slide.notes_slide.notes_text_frame.text
+        assert notes.startswith(scene["caption_ar"])
+        # Syrian month names, Western digits (dashboard/i18n.py).
+        assert any(month in notes for month in ("نيسان", "أيار"))
+        assert "https://example.org/aleppo/?" in notes and "lang=ar" in notes
+
+
 def test_cli_deck_refusals_name_the_parameter(tmp_path, capsys):
     from dashboard.export.cli import main
 

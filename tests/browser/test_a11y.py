@@ -70,3 +70,40 @@ def test_keyboard_reaches_incidents_and_steps_days(dash_duo, tmp_path):
     dash_duo.wait_for_contains_text("#timeline-date", "26 April 2016", timeout=10)
     # Play never starts by itself.
     assert dash_duo.find_element("#play-button").get_attribute("aria-pressed") == "false"
+
+
+ZOOM_IN_AT_ONCE = """
+const gd = document.querySelector('#map-graph .js-plotly-plot');
+const map = gd._fullLayout.map._subplot.map;
+map.jumpTo({zoom: 10});
+map.zoomIn();
+const moved = map.getZoom() - 10;
+map.stop();
+return moved;
+"""
+MOVING_ELEMENTS = """
+return [...document.querySelectorAll('*')].filter(e => {
+  const s = getComputedStyle(e);
+  return [s.transitionDuration, s.animationDuration].join(',').split(',')
+    .some(d => parseFloat(d) > 0);
+}).map(e => e.tagName + '#' + e.id + '.' + (e.className.baseVal ?? e.className)).slice(0, 5);
+"""
+
+
+def test_reduced_motion_stops_transitions_and_map_animation(dash_duo, tmp_path):
+    """With prefers-reduced-motion the page's transitions and the map's own zoom animation
+    are gone (the map jumps), and play does not start by itself; without it they are there,
+    so the check can tell the difference."""
+    start(dash_duo, tmp_path)
+    load(dash_duo, "?mode=present&scene=2")
+    driver = dash_duo.driver
+    until(lambda: driver.execute_script(
+        "const g = document.querySelector('#map-graph .js-plotly-plot');"
+        "return !!(g && g._fullLayout && g._fullLayout.map);"), 15, "map")
+    assert driver.execute_script(ZOOM_IN_AT_ONCE) < 0.5  # animated: barely begun
+    assert driver.execute_script(MOVING_ELEMENTS) != []
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+        "features": [{"name": "prefers-reduced-motion", "value": "reduce"}]})
+    assert driver.execute_script(ZOOM_IN_AT_ONCE) == pytest.approx(1.0)
+    assert driver.execute_script(MOVING_ELEMENTS) == []
+    assert dash_duo.find_element("#play-button").get_attribute("aria-pressed") == "false"

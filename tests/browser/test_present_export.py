@@ -6,6 +6,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from tests.browser._page import until
 from tests.browser.test_dashboard import _open, _query, _severe_logs, _wait_points
 
 pytestmark = pytest.mark.browser
@@ -54,10 +55,21 @@ def test_present002_scenes_run_from_the_keyboard(dash_duo, tmp_path):
     dash_duo.driver.get(url)
     dash_duo.wait_for_contains_text("#scene-caption", caption.splitlines()[0], timeout=15)
     _wait_points(dash_duo, lambda n: n >= 0)
-    # Esc leaves presentation mode.
+    # Esc leaves presentation mode, P enters it again.
     _press(dash_duo, Keys.ESCAPE)
-    dash_duo.wait_for_element("#layer-panel", timeout=10)
+    # The layer panel is in the page in both modes: wait for the mode itself.
+    dash_duo.wait_for_element("html[data-mode=explore]", timeout=10)
+    assert dash_duo.find_element("#layer-panel").is_displayed()
     assert "mode" not in _query(dash_duo)
+    _press(dash_duo, "p")
+    dash_duo.wait_for_element("html[data-mode=present]", timeout=10)
+    assert _query(dash_duo).get("mode") == "present", dash_duo.driver.current_url
+    # F asks the browser for fullscreen, and F again leaves it.
+    fullscreen = "return !!document.fullscreenElement"
+    _press(dash_duo, "f")
+    until(lambda: dash_duo.driver.execute_script(fullscreen), 5, "fullscreen")
+    _press(dash_duo, "f")
+    until(lambda: not dash_duo.driver.execute_script(fullscreen), 5, "fullscreen left")
 
 
 def test_export001_image_from_the_page(dash_duo, tmp_path):
