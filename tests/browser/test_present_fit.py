@@ -115,10 +115,12 @@ def dataset():
 
 @pytest.mark.parametrize(("size", "lang"), [((1280, 720), "en"), ((1920, 1080), "en"),
                                             ((1366, 768), "en"), ((1280, 720), "fr"),
-                                            ((3840, 2160), "en")],
-                         ids=["1280x720", "1920x1080", "1366x768", "1280x720-fr", "3840x2160"])
+                                            ((3840, 2160), "en"), ((1280, 720), "ar")],
+                         ids=["1280x720", "1920x1080", "1366x768", "1280x720-fr", "3840x2160",
+                              "1280x720-ar"])
 def test_present_fit001_every_scene_fits_one_screen(dash_duo, tmp_path, dataset, size, lang):
-    """(French captions are longer than English ones: the smallest screen shows them too.)"""
+    """(French captions are longer than English ones, and Arabic runs right to left with the
+    caption panel on the other side: the smallest screen shows both too.)"""
     scenes = dataset.scenes
     # Open on a scene with incidents (_open waits for points), then go to scene 1.
     _open(dash_duo, tmp_path, f"?mode=present&scene=3&lang={lang}")
