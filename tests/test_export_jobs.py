@@ -454,3 +454,21 @@ def test_page_export_through_celery_then_worker_frozen(dash_duo, celery_worker,
     finally:
         _kill_tree(process.pid)
     assert waited <= give_up + 10, waited
+
+
+def test_both_time_limits_say_the_export_took_too_long():
+    """The job's limit and the browser render's limit end with the same message (a render
+    timeout was reported as a failure before)."""
+    from dashboard.callbacks.export import failure_message
+    from dashboard.export.render import ExportTimeoutError
+    from dashboard.export.spec import ExportRequestError
+    from dashboard.jobs import ExportTimeout, ServerBusy
+
+    too_long = "The export took too long and was stopped. Try a smaller size."
+    assert failure_message(ExportTimeout("job"), "en") == too_long
+    assert failure_message(ExportTimeoutError("render"), "en") == too_long
+    assert failure_message(ServerBusy(), "en").startswith("Server busy")
+    assert failure_message(ExportRequestError("width", "too wide"), "en").startswith(
+        "Export refused: ")
+    assert failure_message(RuntimeError("boom"), "en") == "The export failed. Please try again."
+    assert failure_message(ExportTimeoutError("render"), "fr") != too_long

@@ -16,6 +16,7 @@ from dashboard import ids
 from dashboard.callbacks.inputs import view_from_search
 from dashboard.export.build import ExportData
 from dashboard.export.links import permalink_base
+from dashboard.export.render import ExportTimeoutError
 from dashboard.export.spec import ExportRequestError, make_spec
 from dashboard.export.video import make_video_spec
 from dashboard.i18n import gettext as _t
@@ -28,6 +29,22 @@ log = logging.getLogger(__name__)
 # Which button asked for what.
 KINDS = {ids.EXPORT_BUTTON: "image", ids.EXPORT_BRIEFING_BUTTON: "briefing",
          ids.EXPORT_DECK_BUTTON: "deck", ids.EXPORT_VIDEO_BUTTON: "video"}
+
+
+# Both time limits: the job's (jobs.export_slot) and the browser render's (export.render).
+TIMEOUTS = (ExportTimeout, ExportTimeoutError)
+EXPECTED_FAILURES = (ExportRequestError, ServerBusy, *TIMEOUTS)
+
+
+def failure_message(exc: BaseException, lang: str) -> str:
+    """What the page says when an export ends with `exc` (never a trace)."""
+    if isinstance(exc, ExportRequestError):
+        return _t("Export refused: {reason}", lang, reason=str(exc))
+    if isinstance(exc, ServerBusy):
+        return _t("Server busy, try again in a minute.", lang)
+    if isinstance(exc, TIMEOUTS):
+        return _t("The export took too long and was stopped. Try a smaller size.", lang)
+    return _t("The export failed. Please try again.", lang)
 
 
 def _spec(request: dict, kind: str, data: ExportData, view):
@@ -132,15 +149,9 @@ def register(app) -> None:
         set_progress(("0", "1", _t("Rendering…", lang)))
         try:
             data, name = run_export(request, set_progress)
-        except ExportRequestError as exc:
-            return None, _t("Export refused: {reason}", lang, reason=str(exc))
-        except ServerBusy:
-            return None, _t("Server busy, try again in a minute.", lang)
-        except ExportTimeout:
-            return None, _t("The export took too long and was stopped. Try a smaller size.",
-                            lang)
-        except Exception:  # noqa: BLE001 - a failed render must end with a message, not a trace
-            log.exception("export failed")
-            return None, _t("The export failed. Please try again.", lang)
+        except Exception as exc:  # noqa: BLE001 - a failed render ends with a message, not a trace
+            if not isinstance(exc, EXPECTED_FAILURES):
+                log.exception("export failed")
+            return None, failure_message(exc, lang)
         set_progress(("1", "1", ""))
         return dcc.send_bytes(data, name), _t("Ready: {name}", lang, name=name)
