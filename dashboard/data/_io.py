@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,3 +165,15 @@ def read_shape(geometry: object, types: tuple[str, ...]):
     if shape.is_empty:
         return None, "is empty"
     return shape, None
+
+
+def write_generated(target: Path, text: str, what: str) -> bool:
+    """Write a generated geodata file (LF line ends) and say so; on failure print why,
+    naming the file, and return False (the CLI's derive and manifest commands)."""
+    try:
+        target.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        print(f"{target}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
+        return False
+    print(f"wrote {target} ({what})")
+    return True

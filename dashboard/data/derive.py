@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 
 from dashboard.config import DEFAULT_GEODATA
+from dashboard.data._io import write_generated
 from dashboard.data.load import load_tables
 from dashboard.data.model import CRS, errors_of
 
@@ -107,11 +108,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     zones = derive_zones(tables["zones.csv"].frame, tables["places.csv"].frame)
-    target = args.geodata / "zones.geojson"
-    try:
-        target.write_text(zones_geojson_text(zones), encoding="utf-8", newline="\n")
-    except OSError as exc:
-        print(f"{target}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
+    if not write_generated(args.geodata / "zones.geojson", zones_geojson_text(zones),
+                           f"{len(zones)} zones"):
         return 1
-    print(f"wrote {target} ({len(zones)} zones)")
     return 1 if errors_of(problems) else 0

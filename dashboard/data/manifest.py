@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from dashboard.config import DEFAULT_GEODATA
-from dashboard.data._io import read_csv_text, read_json
+from dashboard.data._io import read_csv_text, read_json, write_generated
 from dashboard.data.model import Problem
 
 MANIFEST = "manifest.json"
@@ -116,11 +116,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.geodata}: not a folder", file=sys.stderr)
         return 1
     manifest = build_manifest(args.geodata)
-    target = args.geodata / MANIFEST
-    try:
-        target.write_text(manifest_text(manifest), encoding="utf-8", newline="\n")
-    except OSError as exc:
-        print(f"{target}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
-        return 1
-    print(f"wrote {target} ({len(manifest['files'])} files)")
-    return 0
+    ok = write_generated(args.geodata / MANIFEST, manifest_text(manifest),
+                         f"{len(manifest['files'])} files")
+    return 0 if ok else 1
