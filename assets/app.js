@@ -6,6 +6,9 @@
  * always reopens the current view. It mirrors dashboard/state.py's codec: same keys, same
  * value formats, defaults omitted (the defaults themselves come from the server, encoded by
  * the Python codec, so the two cannot drift on what a default is).
+ *
+ * One file (about 370 lines) on purpose: the callbacks of the namespace share the map
+ * helpers (the day given to MapLibre, the layers skipped while hidden) and the URL helpers.
  */
 (function () {
   "use strict";

@@ -10,6 +10,9 @@ Which events show (windows, layers, the point cap and the cells, halos) is decid
 selector, dashboard/filters.py: the payload is packed with its date and layer rules
 (`day_span`, `category_codes`, `dataset_names`) and sliced with its map rule (`select_sorted`,
 `halos_shown`). Day indices count from `first_day`.
+
+One module (about 310 lines) on purpose: the packing and its Python slice share the payload's
+layout (arrays, codes, checkpoints), which the parity test holds to assets/timeline.js.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ x = (lon + 180)/360 · W and y = (1 − ln(tan(π/4 + φ/2))/π)/2 · W. A point
 plotly.js's `convertTextOpts` (in ems of the text size, grown by the marker size).
 
 Only for exports: the live page keeps MapLibre's labels (they follow pans and zooms).
+One module (about 310 lines) on purpose: the projection, the text metrics and the label
+placement are one computation with one set of constants.
 """
 
 from __future__ import annotations
