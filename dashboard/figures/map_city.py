@@ -47,6 +47,8 @@ def cache_for(frame) -> dict:
 _OPACITY = {"fill": ("fill-opacity",), "line": ("line-opacity",),
             "circle": ("circle-opacity", "circle-stroke-opacity"),
             "symbol": ("text-opacity", "icon-opacity")}
+# Where a day-bound label may go around its point when its own place collides.
+_ANCHORS = ("top", "bottom", "left", "right", "center")
 
 
 def day_switch(layer: dict, ranges: list[tuple[int, int]] | None) -> dict:
@@ -60,10 +62,12 @@ def day_switch(layer: dict, ranges: list[tuple[int, int]] | None) -> dict:
     MapLibre draws and places a layer at opacity 0 as any other (each frame; a hidden label
     keeps names off its place): the page tells it to skip those (assets/app.js `skipUnshown`,
     for the layers `day_bound` names), which made a step at 100,000 events ~90 ms shorter and
-    gave back the names under the Aleppo truce's label on the days it is not shown. A
-    day-bound symbol is placed even where it overlaps another day-bound one
-    (`text-allow-overlap`): without that skip, one place's labels for other periods (the
-    road "open" and "under fire") would hide each other.
+    gave back the names under the Aleppo truce's label on the days it is not shown. Since
+    the labels of other days are skipped, a day-bound label takes part in MapLibre's
+    collision detection like any other (it had been let overlap, and at regional zoom the
+    names of nearby zones piled up: Kafriya on al-Fu'ah, Madaya on al-Zabadani and the
+    Eastern Ghouta truce); it may move to another side of its point
+    (`text-variable-anchor`, its own anchor first) before it is left out.
     """
     if ranges is None:
         return layer
@@ -76,7 +80,10 @@ def day_switch(layer: dict, ranges: list[tuple[int, int]] | None) -> dict:
         paint[name] = ["case", inside, paint.get(name, 1), 0]
     switched = {**layer, "paint": paint}
     if layer["type"] == "symbol":
-        switched["layout"] = {**layer.get("layout", {}), "text-allow-overlap": True}
+        layout = dict(layer.get("layout", {}))
+        anchor = layout.pop("text-anchor", "center")
+        layout["text-variable-anchor"] = [anchor, *(a for a in _ANCHORS if a != anchor)]
+        switched["layout"] = layout
     return switched
 
 
