@@ -1,4 +1,5 @@
-"""Private readers: a file on disk -> text, CSV records with their line numbers, JSON.
+"""Private readers: a file on disk -> text, CSV records with their line numbers, JSON; and
+the one writer of generated geodata files (`write_generated`).
 
 Every reader returns what it could read plus a list of `Problem`s; none raises for bad input
 (missing file, a directory, wrong encoding, binary garbage, malformed CSV or JSON).
