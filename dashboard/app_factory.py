@@ -28,9 +28,6 @@ CALLBACK_MODULES = (
 )
 
 
-# Where Dash serves plotly.js when it serves its files itself (serve_locally).
-PLOTLY_JS_PATH = "_dash-component-suites/plotly/package_data/plotly.min.js"
-
 # Dash's own page, with the document's language and direction in the first response (the page
 # sets them again when the language changes, assets/app.js applyDocument) and its scripts in a
 # plain <div>: Dash's <footer> would be a second "contentinfo" landmark beside the page's own.
@@ -76,27 +73,6 @@ def _localise_index(app: dash.Dash) -> None:
     app.interpolate_index = interpolate_index
 
 
-def _plotly_early(app: dash.Dash) -> None:
-    """Start plotly.js (4.8 MB) with the page instead of when the map first renders.
-
-    dcc.Graph loads plotly.js itself, after the layout and the page callback have come back
-    (it was requested ~0.6 s into a first load and compiled on the way to the first paint);
-    it uses `window.Plotly` when that is already there. A deferred script in the head is
-    fetched at once and run once the page is parsed, while Dash waits for the layout, so its
-    compile overlaps the network and dcc finds it loaded. Same URL as dcc's own
-    (window._dashPlotlyJSURL when serving locally), so the browser's cache serves both."""
-    from html import escape
-
-    interpolate = app.interpolate_index
-    src = app.config.requests_pathname_prefix + PLOTLY_JS_PATH
-
-    def interpolate_index(**kwargs):
-        kwargs["metas"] = kwargs.get("metas", "") + f'<script src="{escape(src)}" defer></script>'
-        return interpolate(**kwargs)
-
-    app.interpolate_index = interpolate_index
-
-
 def create_app(config: Config | None = None) -> dash.Dash:
     """Build the app for `config` (default: from the environment). This is where the job
     folder and its database are made, the secret read or written and Redis checked."""
@@ -115,7 +91,6 @@ def create_app(config: Config | None = None) -> dash.Dash:
     )
     app.index_string = INDEX_STRING
     _localise_index(app)
-    _plotly_early(app)
     app.server.secret_key = resolve_secret_key(config)
     app.server.config["APP_CONFIG"] = config
     from dashboard.layout import app_shell

@@ -120,18 +120,6 @@ def test_csp_hashes_cover_inline_scripts(client):
         assert f"'sha256-{digest}'" in csp
 
 
-def test_the_page_starts_plotly_js_early_from_dccs_own_url(client):
-    """plotly.js is a deferred script in the head (fetched with the page, compiled while Dash
-    waits for the layout) at the URL dcc.Graph would load it from, so it is loaded once."""
-    from dashboard.app_factory import PLOTLY_JS_PATH
-
-    page = client.get("/").get_data(as_text=True)
-    head = page.split("</head>")[0]
-    assert f'<script src="/{PLOTLY_JS_PATH}" defer></script>' in head
-    script = client.get("/" + PLOTLY_JS_PATH)
-    assert script.status_code == 200 and b"plotly" in script.get_data()[:2000].lower()
-
-
 def test_frame_ancestors_from_config(make_serving_app):
     app = make_serving_app(FRAME_ANCESTORS="https://newsroom.example")
     response = app.server.test_client().get("/")
