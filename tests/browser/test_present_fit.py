@@ -69,11 +69,22 @@ def _inside(point, box, margin=0.0) -> bool:
             and box["top"] + margin <= point["y"] <= box["bottom"] - margin)
 
 
+# Every graph on screen has been laid out again at its box's width (plotly resizes a graph a
+# moment after its box changes; a page replaced before that resize has run logs an error
+# from plotly, as a presenter who resizes and presses a key within ~0.1 s would see).
+GRAPHS_RESIZED = """
+return [...document.querySelectorAll('.js-plotly-plot')].every((g) => g.clientWidth === 0
+  || (g._fullLayout && !g._fullLayout._replotting
+      && Math.abs(g._fullLayout.width - g.clientWidth) < 2));
+"""
+
+
 def _set_viewport(dash_duo, width, height):
     dash_duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
     _until(lambda: dash_duo.driver.execute_script("return [innerWidth, innerHeight]")
            == [width, height])
+    _until(lambda: dash_duo.driver.execute_script(GRAPHS_RESIZED))
 
 
 def _check_scene(dash_duo, dataset, scene, size, lang="en") -> dict:
