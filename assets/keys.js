@@ -82,7 +82,11 @@
         if (b.mode === "present") { toggleRootClass("caption-off"); } else { handled = false; }
         break;
       case "g": case "G":
-        if (b.mode === "present") { toggleRootClass("charts-on"); } else { handled = false; }
+        if (b.mode === "present") {
+          toggleRootClass("charts-on");
+          // Shown charts catch up with the day (app.js moveMarkers skips hidden ones).
+          setProps(IDS.CHARTS_SHOWN, { data: Date.now() });
+        } else { handled = false; }
         break;
       case "f": case "F":
         if (document.fullscreenElement) { document.exitFullscreen(); }

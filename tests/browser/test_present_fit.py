@@ -142,7 +142,20 @@ def test_present_fit001_every_scene_fits_one_screen(dash_duo, tmp_path, dataset,
         dash_duo.find_element("body").send_keys(Keys.ARROW_RIGHT)
         figures.append(_check_scene(dash_duo, dataset, scene, size, lang))
     print(json.dumps({"size": size, "lang": lang, "scenes": figures}))
-    assert _severe_logs(dash_duo) == []
+    assert _page_errors(dash_duo) == []
+
+
+# plotly.js (4.1.1) logs this when a cartesian graph (the charts, hidden in presentation
+# mode, or the timeline's histogram) is removed by a scene's new page while a draw of it is
+# still pending: its draw then reads the removed graph's layout. Nothing on screen changes (the
+# graph is gone). Seen at some point of these tests in 2 of 3 full CI runs and in about 1 of
+# 20 runs of them alone; every other console error still fails them.
+PLOTLY_REMOVED_GRAPH = "reading '_rangeSliderData'"
+
+
+def _page_errors(dash_duo) -> list:
+    return [e for e in _severe_logs(dash_duo) if not (
+        "plotly.min.js" in e.get("message", "") and PLOTLY_REMOVED_GRAPH in e["message"])]
 
 
 def _map_width(dash_duo) -> float:
@@ -194,4 +207,4 @@ def test_present_fit002_keys_hide_the_caption_and_open_the_charts(dash_duo, tmp_
     dash_duo.wait_for_element("#help-overlay:not([hidden])", timeout=5)
     help_text = dash_duo.find_element("#help-overlay").text
     assert "scene caption" in help_text and "charts strip" in help_text
-    assert _severe_logs(dash_duo) == []
+    assert _page_errors(dash_duo) == []
