@@ -84,8 +84,10 @@
       case "g": case "G":
         if (b.mode === "present") {
           toggleRootClass("charts-on");
-          // Shown charts catch up with the day (app.js moveMarkers skips hidden ones).
-          setProps(IDS.CHARTS_SHOWN, { data: Date.now() });
+          // Charts just shown catch up with the day (app.js moveMarkers skips hidden ones).
+          if (document.documentElement.classList.contains("charts-on")) {
+            setProps(IDS.CHARTS_SHOWN, { data: Date.now() });
+          }
         } else { handled = false; }
         break;
       case "f": case "F":
