@@ -213,10 +213,10 @@
       // The charts' date markers follow once the map has drawn (MAP_DRAWN, see
       // watchMapDrawn): the map, which people watch, gets the main thread first on every step.
       // A chart that is not displayed (the table tab open, presentation mode without its
-      // charts strip) is left alone until it shows (the tab or CHARTS_SHOWN brings it up to
-      // date): redrawing hidden charts on every step cost time, and a scene's new page could
-      // remove one in the middle of its draw, which plotly reports as an error.
-      moveMarkers: function (_drawn, _tab, _shown, day, days, casualty, daily, histogram) {
+      // charts strip) is left alone until it shows: redrawing hidden charts on every step cost
+      // time. It catches up when its tab opens, or when G opens the strip (the map shrinks
+      // for it, draws again, and MAP_DRAWN comes with the charts on screen).
+      moveMarkers: function (_drawn, _tab, day, days, casualty, daily, histogram) {
         if (!days || !days.length || day === null || day === undefined) {
           return [noUpdate(), noUpdate(), noUpdate()];
         }
@@ -229,8 +229,8 @@
           if (!fig || !tl || (marker && marker.x0 === iso)) { return noUpdate(); }
           return tl.moveDateMarker(fig, iso);
         };
-        // Only a step (MAP_DRAWN) skips hidden charts; a tab or the strip shown (a one-off)
-        // updates them all, whatever React has laid out by then.
+        // Only a map drawn skips hidden charts; a tab opened (a one-off) updates them all,
+        // whatever React has laid out by then.
         var step = triggeredId() === IDS.MAP_DRAWN;
         var shown = function (id) {
           var el = document.getElementById(id);

@@ -82,13 +82,7 @@
         if (b.mode === "present") { toggleRootClass("caption-off"); } else { handled = false; }
         break;
       case "g": case "G":
-        if (b.mode === "present") {
-          toggleRootClass("charts-on");
-          // Charts just shown catch up with the day (app.js moveMarkers skips hidden ones).
-          if (document.documentElement.classList.contains("charts-on")) {
-            setProps(IDS.CHARTS_SHOWN, { data: Date.now() });
-          }
-        } else { handled = false; }
+        if (b.mode === "present") { toggleRootClass("charts-on"); } else { handled = false; }
         break;
       case "f": case "F":
         if (document.fullscreenElement) { document.exitFullscreen(); }

@@ -24,7 +24,6 @@ BASE_MAP_STORE = "base-map-figure"  # the server-built base map (context layers,
 SELECTED_HALO = "selected-halo"  # the selected incident's emphasised halo (timeline.selected_halo)
 NEIGHBOURHOOD_CLICK = "neighbourhood-click"  # set by the browser: a neighbourhood was clicked
 MAP_DRAWN = "map-drawn"  # set by the browser each time the map has finished drawing
-CHARTS_SHOWN = "charts-shown"  # set by the browser when the charts strip opens (key G)
 MAP_LEGEND_BOX = "map-legend-box"  # the page's map legend (HTML, over the map)
 MAP_LEGEND = "map-legend"  # its entries, which follow the base map
 TABLE_REQUEST = "table-request"  # the table's controls, passed on only while it is shown

@@ -120,7 +120,6 @@ def build_page(
             runtime.incidents, runtime.id_to_row.get(view.incident))),
         dcc.Store(id=ids.NEIGHBOURHOOD_CLICK),
         dcc.Store(id=ids.MAP_DRAWN),
-        dcc.Store(id=ids.CHARTS_SHOWN),
         dcc.Store(id=ids.TABLE_REQUEST),
     ]
     return [

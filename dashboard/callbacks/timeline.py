@@ -39,7 +39,6 @@ def register(app) -> None:
         Output(ids.HISTOGRAM, "figure"),
         Input(ids.MAP_DRAWN, "data"),
         Input(ids.BOTTOM_TABS, "value"),
-        Input(ids.CHARTS_SHOWN, "data"),
         State(ids.TIMELINE_SLIDER, "value"),
         State(ids.DAYS_STORE, "data"),
         State(ids.CASUALTY_CHART, "figure"),

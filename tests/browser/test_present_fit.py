@@ -208,3 +208,24 @@ def test_present_fit002_keys_hide_the_caption_and_open_the_charts(dash_duo, tmp_
     help_text = dash_duo.find_element("#help-overlay").text
     assert "scene caption" in help_text and "charts strip" in help_text
     assert _page_errors(dash_duo) == []
+
+
+CHART_MARKER = """
+const gd = document.querySelector('#casualty-chart .js-plotly-plot');
+const marker = gd && (gd.layout.shapes || []).find((s) => s.name === 'date-marker');
+return marker ? String(marker.x0).slice(0, 10) : null;
+"""
+
+
+def test_present_fit003_hidden_charts_catch_up_when_the_strip_opens(dash_duo, tmp_path):
+    """Steps taken while the charts strip is closed leave the hidden charts alone; G opens
+    the strip with the chart's date marker on the day shown."""
+    _open(dash_duo, tmp_path, "?mode=present&date=2016-04-24")
+    _until(lambda: dash_duo.driver.execute_script(CHART_MARKER) == "2016-04-24")
+    for _ in range(3):
+        dash_duo.find_element("body").send_keys(Keys.ARROW_RIGHT)
+    dash_duo.wait_for_contains_text("#timeline-date", "27 April 2016", timeout=10)
+    dash_duo.find_element("body").send_keys("g")
+    _until(lambda: dash_duo.find_element("#casualty-chart").is_displayed())
+    _until(lambda: dash_duo.driver.execute_script(CHART_MARKER) == "2016-04-27")
+    assert _page_errors(dash_duo) == []
