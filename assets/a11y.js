@@ -108,23 +108,17 @@
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     a11y: {
-      incidentList: function (_drawn, figure, selected) {
-        var trace = ((figure && figure.data) || []).find(function (t) {
-          return t.meta === "incident-points";
-        });
-        if (!trace || !trace.customdata) { lastList = null; return []; }
-        var n = Math.min(trace.customdata.length, MAX_ITEMS), items = [];
+      // What the map shows (assets/native.js `shown`: plotly's trace or the map's own points).
+      incidentList: function (_drawn, _figure, selected) {
+        var points = window.aleppoMap ? window.aleppoMap.shown() : [];
+        if (!points.length) { lastList = null; return []; }
+        var n = Math.min(points.length, MAX_ITEMS), items = [];
         // The same points (a new selection redraws the map, not its points): keep the list,
         // and with it the keyboard focus on the button just used.
-        var key = String(trace.customdata.slice(0, n)) + "|" + (trace.hovertext || []).length;
+        var key = points.slice(0, n).map(function (p) { return p.row; }).join(",") + "|" + points.length;
         if (key === lastList) { return window.dash_clientside.no_update; }
         lastList = key;
-        for (var i = 0; i < n; i++) {
-          var row = trace.customdata[i];
-          row = Array.isArray(row) ? row[0] : row;
-          var text = trace.hovertext ? trace.hovertext[i] : (trace.text ? trace.text[i] : row);
-          items.push(li(row, plain(text), false));
-        }
+        for (var i = 0; i < n; i++) { items.push(li(points[i].row, plain(points[i].text), false)); }
         return items;
       },
       step: function (_prev, _next, value, max, min) {

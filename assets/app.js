@@ -103,7 +103,7 @@
     map.on("click", "nbhd-fill", function (event) {
       var hovered = (gd._hoverdata || []).some(function (point) {
         return point.data && point.data.meta === "incident-points";
-      });
+      }) || (window.aleppoMap && window.aleppoMap.hits(map, event.point).length > 0);
       var feature = event.features && event.features[0];
       if (hovered || !feature) { return; }
       clicks += 1;
@@ -122,11 +122,8 @@
       gd._fullLayout.map._subplot.map;
   }
 
-  function inRanges(text, day) {
-    return String(text).split(",").some(function (range) {
-      var ends = range.split("-");
-      return day >= Number(ends[0]) && day <= Number(ends[1]);
-    });
+  function inRanges(text, day) {  // timeline.js states the "lo-hi,…" rule
+    return window.dash_clientside.timeline.internals.inRanges(text, day);
   }
 
   // MapLibre draws and places a layer at opacity 0 like any other, on every frame: the
@@ -201,6 +198,10 @@
         setMapDay(day, base.layout && base.layout.meta && base.layout.meta.context_periods);
         var layers = flatLayers([cats, ctx, data]);
         return withPayload(payload, function (loaded) {
+          // Small data: the map's style holds every incident (assets/native.js).
+          if (window.aleppoMap && window.aleppoMap.eligible(loaded)) {
+            return window.aleppoMap.step(day, win, layers, loaded, base, selected);
+          }
           return window.dash_clientside.timeline.render(day, win, layers, loaded, base, selected);
         });
       },

@@ -23,6 +23,8 @@
         points: "incident-points", outlines: "incident-outlines",
         halos: "incident-halos", cells: "incident-cells", selectedHalo: "incident-halo-selected"
     };
+    var INCIDENT_ROLES = {};
+    Object.keys(ROLE).forEach(function (k) { INCIDENT_ROLES[ROLE[k]] = true; });
     var EARTH_M_PER_DEG = 111320.0;
     var CURATED = "curated";
     var DATA_LAYER_PREFIX = "data:";
@@ -261,6 +263,19 @@
         return [when, labels[a.category[i]], place, killed].filter(Boolean).join(" \u00b7 ");
     }
 
+    // hoverFor(D, opts)(i): the hover line of payload position i in opts.lang (the server's
+    // lines for few events, else written from the arrays).
+    function hoverFor(D, opts) {
+        opts = opts || {};
+        var p = D.payload, lang = opts.lang || "en";
+        var hover = p.hover ? (p.hover[lang] || p.hover.en) : null;
+        if (hover) { return function (i) { return hover[i]; }; }
+        var labels = opts.labels || p.categories;
+        var strings = opts.strings || {killed: "{n} killed (best estimate)", unreported: "killed: not reported"};
+        var fmt = new Intl.NumberFormat(lang === "fr" ? "fr-FR" : "en-GB");
+        return function (i) { return hoverLine(D, i, labels, strings, fmt); };
+    }
+
     // Fixed sqrt scale from the whole dataset (timeline.marker_sizes): nothing rescales per step.
     function markerSize(meta, killed) {
         var px = meta.size_px;
@@ -299,11 +314,7 @@
         var layerSet = toSet(layers);
         var s = select(D, dayIndex, windowMode, layerSet);
         var pos = s.points, n = pos.length;
-        var lang = opts.lang || "en";
-        var hover = p.hover ? (p.hover[lang] || p.hover.en) : null;
-        var labels = opts.labels || p.categories;
-        var strings = opts.strings || {killed: "{n} killed (best estimate)", unreported: "killed: not reported"};
-        var fmt = new Intl.NumberFormat(lang === "fr" ? "fr-FR" : "en-GB");
+        var hoverText = hoverFor(D, opts);
         var pts = {lat: new Array(n), lon: new Array(n), color: new Array(n), size: new Array(n),
                    customdata: new Array(n), hovertext: new Array(n)};
         var ol = {lat: [], lon: [], color: [], size: []};
@@ -315,7 +326,7 @@
             pts.color[j] = p.colours[c];
             pts.size[j] = markerSize(meta, a.killed[i]);
             pts.customdata[j] = a.row[i];
-            pts.hovertext[j] = hover ? hover[i] : hoverLine(D, i, labels, strings, fmt);
+            pts.hovertext[j] = hoverText(i);
             if (p.ringed[c] || isNaN(a.killed[i])) {
                 ol.lat.push(a.lat[i]);
                 ol.lon.push(a.lon[i]);
@@ -372,16 +383,22 @@
      * layers: list of layer ids (categories, context layers, "halos", "data:<dataset>");
      * payload: from timeline.build_timeline_payload; baseFigure: figures.map.make_map_figure;
      * selected: timeline.selected_halo of the selected incident, or null.
+     * native (assets/native.js): the incidents are drawn by the map's style, not by plotly:
+     * {rows: Set of the rows shown, sources, layers: style additions, below: a layer id}. The
+     * incident traces then stay empty and the selected halo goes below the native points.
      */
-    function render(dayIndex, windowMode, layers, payload, baseFigure, selected) {
+    function render(dayIndex, windowMode, layers, payload, baseFigure, selected, native) {
         if (dayIndex === null || dayIndex === undefined || !windowMode || !layers ||
                 !payload || !payload.arrays || !baseFigure || !baseFigure.data) {
             return noUpdate();
         }
         var layout = baseFigure.layout || {};
         var settings = (layout.meta && layout.meta.timeline) || {};
-        var s = slice(payload, Number(dayIndex), windowMode, layers, settings);
+        var s = native ? null : slice(payload, Number(dayIndex), windowMode, layers, settings);
         var layerSet = toSet(layers);
+        var isShown = function (row) {
+            return native ? native.rows.has(row) : s.points.customdata.indexOf(row) >= 0;
+        };
         var hoverDays = (layout.meta && layout.meta.context_hover) || {};
         var data = [];
         baseFigure.data.forEach(function (trace) {
@@ -389,7 +406,13 @@
             var role = typeof trace.meta === "string" ? trace.meta : "";
             var ctx = /^ctx-([a-z_]+)/.exec(role);
             if (ctx && !layerSet[ctx[1]]) { return; }  // context layer switched off: left out
-            if (role === ROLE.points) {
+            if (native && role === ROLE.selectedHalo) {
+                var on = selected && layerSet.halos && isShown(selected.row);
+                data.push(withArrays(trace, {top: on ? {lat: selected.lat, lon: selected.lon, below: native.below}
+                                                    : {lat: [], lon: [], below: native.below}}));
+            } else if (native && INCIDENT_ROLES[role]) {
+                data.push(trace);  // empty, as in the base figure
+            } else if (role === ROLE.points) {
                 var name = s.capped && settings.strings ? settings.strings.capped
                     .replace("{shown}", s.shown).replace("{total}", s.total) : trace.name;
                 data.push(withArrays(trace, {
@@ -404,34 +427,37 @@
                 data.push(withArrays(trace, {top: {lat: s.halos.lat, lon: s.halos.lon}}));
             } else if (role === ROLE.selectedHalo) {
                 // Emphasised, whatever its radius, while the selected incident is on the map.
-                var shown = selected && layerSet.halos &&
-                    s.points.customdata.indexOf(selected.row) >= 0;
+                var shown = selected && layerSet.halos && isShown(selected.row);
                 data.push(withArrays(trace, {top: shown ? {lat: selected.lat, lon: selected.lon}
                                                         : {lat: [], lon: []}}));
             } else if (role === ROLE.cells) {
                 data.push(cellsTrace(trace, s, settings));
+            } else if (hoverDays[role] && native) {
+                return;  // the map's own hover points answer for the day (native.js)
             } else if (hoverDays[role]) {
                 data.push(hoverOnDay(trace, hoverDays[role], Number(dayIndex)));
             } else {
                 data.push(trace);
             }
         });
-        return {data: data, layout: withoutContextLayers(layout, layerSet)};
+        return {data: data, layout: withoutContextLayers(layout, layerSet, native)};
     }
 
     // A context layer's hover points for one day (figures/map_layers.periodic_context_style
     // gives each point its day ranges "lo-hi,…"). Kept per trace and period, so an unchanged
     // day hands plotly the same arrays.
     var hoverCache = new WeakMap();
+    // Whether `day` is in "lo-hi,lo-hi,…" (the day ranges a context feature belongs to).
+    function inRanges(text, day) {
+        return String(text).split(",").some(function (range) {
+            var ends = range.split("-");
+            return day >= Number(ends[0]) && day <= Number(ends[1]);
+        });
+    }
     function hoverOnDay(trace, ranges, day) {
         var byKey = hoverCache.get(trace);
         if (!byKey) { byKey = {}; hoverCache.set(trace, byKey); }
-        var keep = ranges.map(function (text) {
-            return String(text).split(",").some(function (range) {
-                var ends = range.split("-");
-                return day >= Number(ends[0]) && day <= Number(ends[1]);
-            });
-        });
+        var keep = ranges.map(function (text) { return inRanges(text, day); });
         var key = keep.map(Number).join("");
         if (!byKey[key]) {
             var pick = function (arr) { return (arr || []).filter(function (_, i) { return keep[i]; }); };
@@ -444,7 +470,8 @@
     // Context drawn by the map style (figures/map_layers.py): a switched-off layer's style
     // layers are left out by the same "ctx-<layer>" prefix. Unchanged switches give an equal
     // style, which plotly leaves alone (it compares styles as JSON).
-    function withoutContextLayers(layout, layerSet) {
+    // With `native`, the incidents' own sources and layers are added on top of the style.
+    function withoutContextLayers(layout, layerSet, native) {
         var out = Object.assign({}, layout);
         var style = layout.map && layout.map.style;
         if (!style || !style.layers) { return out; }
@@ -452,7 +479,12 @@
             var ctx = /^ctx-([a-z_]+)/.exec(layer.id || "");
             return !ctx || layerSet[ctx[1]];
         });
-        out.map = Object.assign({}, layout.map, {style: Object.assign({}, style, {layers: layers})});
+        var sources = style.sources;
+        if (native) {
+            layers = layers.concat(native.layers);
+            sources = Object.assign({}, sources, native.sources);
+        }
+        out.map = Object.assign({}, layout.map, {style: Object.assign({}, style, {layers: layers, sources: sources})});
         return out;
     }
 
@@ -501,7 +533,10 @@
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         timeline: {render: render, counts: counts, moveDateMarker: moveDateMarker, slice: slice,
-                   load: load, loaded: loaded}
+                   load: load, loaded: loaded,
+                   // for assets/native.js, which draws the same selection through MapLibre
+                   internals: {decode: decode, select: select, toSet: toSet, hoverFor: hoverFor,
+                               markerSize: markerSize, haloRings: haloRings, inRanges: inRanges}}
     });
     preload();
 }());

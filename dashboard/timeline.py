@@ -46,6 +46,11 @@ HALO_VERTICES = 48  # smooth circles (16-sided rings read as hard polygons at ci
 # Halos wider than this (a district or the whole city) are drawn only for the selected incident:
 # a dozen city-wide rings hid the city (issue "precision without clutter").
 HALO_WIDE_M = 2_000
+# Up to this many mapped events (and never when older periods are summed in cells), the page
+# holds every incident in the map's own style and a timeline step only switches features on
+# and off (assets/native.js): one MapLibre frame, no plotly update, no worker trip. Above it,
+# plotly draws the step's slice. Measured with `python -m bench.timeline` (README).
+NATIVE_MAX = 5_000
 SIZE_MIN_PX, SIZE_MAX_PX, SIZE_UNREPORTED_PX = 6.0, 30.0, 5.0
 _EARTH_M_PER_DEG = 111_320.0
 _JS_DTYPES = {"f4", "f8", "i1", "u1", "i2", "u2", "i4", "u4"}
@@ -179,6 +184,7 @@ def build_timeline_payload(
         "n_days": (last_day - first_day).days + 1, "week_starts": week_starts,
         "current_week_days": CURRENT_WEEK_DAYS, "point_threshold": int(point_threshold),
         "aggregate": aggregate, "cell_deg": cell_deg,
+        "native": bool(n <= NATIVE_MAX and not aggregate),
         "max_span": int((end_i - start_i).max(initial=0)),
         "halo_limit": HALO_LIMIT, "halo_vertices": HALO_VERTICES, "halo_wide_m": HALO_WIDE_M,
         "max_killed": max_killed,

@@ -170,3 +170,17 @@ def test_select_positions_is_a_prefix_in_cumulative_mode():
     a = {k: decode_array(v) for k, v in payload["arrays"].items()}
     sel = select_positions(payload, a, DEFAULT_LAYERS, "cumulative", 7)
     np.testing.assert_array_equal(sel["points"], np.arange(int((a["start"] <= 7).sum())))
+
+
+def test_small_data_is_drawn_by_the_map_itself(monkeypatch):
+    """Up to NATIVE_MAX events, and never with cells, the page holds every incident in the
+    map's style (assets/native.js); above, plotly draws each step's slice."""
+    import dashboard.timeline as timeline
+
+    inc = random_frame(400, 40)
+    last = DAY0 + dt.timedelta(days=39)
+    assert build_timeline_payload(inc, DAY0, last)["meta"]["native"] is True
+    aggregated = build_timeline_payload(inc, DAY0, last, point_threshold=50)["meta"]
+    assert aggregated["aggregate"] is True and aggregated["native"] is False
+    monkeypatch.setattr(timeline, "NATIVE_MAX", 399)
+    assert build_timeline_payload(inc, DAY0, last)["meta"]["native"] is False

@@ -38,7 +38,10 @@
   function drawn(g) {
     var traces = g && (g._fullData || g.data);
     if (!traces) { return 0; }
-    var n = 0;
+    // Incidents drawn by the map's own style (assets/native.js) count as drawn once their
+    // features are switched on in the map.
+    var n = g.__aleppoNative && cfg.roles && cfg.roles.indexOf("incident-points") >= 0 ?
+      g.__aleppoNative.shown : 0;
     traces.forEach(function (t) {
       var role = typeof t.meta === "string" ? t.meta : "";
       if (cfg.roles && cfg.roles.indexOf(role) < 0) { return; }
@@ -47,11 +50,12 @@
     return n;
   }
   B.drawn = function () { return drawn(gd()); };
+  function nativeVersion(g) { return g && g.__aleppoNative ? g.__aleppoNative.version : null; }
   function onRender() {
     var g = gd();
     if (B.firstPaint === null && !B.armed && drawn(g) > 0) { B.armed = true; }
     var st = B.pending;
-    if (st && !st.rendered && g && g.calcdata !== st.before) {
+    if (st && !st.rendered && g && (g.calcdata !== st.before || nativeVersion(g) !== st.nativeBefore)) {
       st.rendered = true;
       st.tRender = performance.now();
     }
@@ -92,7 +96,8 @@
     if (e.key !== "ArrowRight") { return; }
     attach();
     var g = gd();
-    var st = {t0: performance.now(), before: g ? g.calcdata : null, rendered: false};
+    var st = {t0: performance.now(), before: g ? g.calcdata : null, nativeBefore: nativeVersion(g),
+              rendered: false};
     B.pending = st;
     if (cfg.impl === "px_animation") {
       B.index += 1;

@@ -31,7 +31,9 @@ def content_security_policy(app: dash.Dash, config: Config) -> dict[str, list[st
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:", *TILE_HOSTS],
         "font-src": ["'self'", "data:"],
-        "connect-src": ["'self'", *TILE_HOSTS],
+        # The map's incident sources are blob: URLs the page makes (assets/native.js), which
+        # MapLibre's worker loads.
+        "connect-src": ["'self'", "blob:", *TILE_HOSTS],
         "object-src": "'none'",
         "base-uri": "'self'",
         "form-action": "'self'",

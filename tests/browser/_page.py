@@ -14,9 +14,8 @@ AXE_JS = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("critical", "serious")
 
 MAP_READY = """
-const gd = document.querySelector('#map-graph .js-plotly-plot');
-const t = gd && gd.data && gd.data.find(d => d.meta === 'incident-points');
-return !!(t && t.lat && t.lat.length && document.querySelector('#timeline-slider [role=slider]'));
+return !!(window.aleppoMap && window.aleppoMap.shown().length &&
+          document.querySelector('#timeline-slider [role=slider]'));
 """
 
 

@@ -53,9 +53,7 @@ def test_keyboard_reaches_incidents_and_steps_days(dash_duo, tmp_path):
     summary.send_keys(Keys.ENTER)
     buttons = until(lambda: driver.find_elements("css selector", "#incident-list button"), 10,
                     "incident list")
-    shown = driver.execute_script("""
-        const gd = document.querySelector('#map-graph .js-plotly-plot');
-        return gd.data.find(d => d.meta === 'incident-points').lat.length;""")
+    shown = driver.execute_script("return window.aleppoMap.shown().length")
     assert len(buttons) == shown
     hospital = next(b for b in buttons if "Hospital strike" in b.text)
     hospital.send_keys(Keys.ENTER)

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.browser
 MAP_TEXT = """
 const gd = document.querySelector('#map-graph .js-plotly-plot');
 return gd.data.map(t => [].concat(t.text || [], t.hovertext || [], t.name || [])).flat()
-  .filter(x => typeof x === 'string').join('\\n') + JSON.stringify(gd.layout);
+  .filter(x => typeof x === 'string').join('\\n') + JSON.stringify(gd.layout)
+  + window.aleppoMap.shown().map(p => p.text).join('\\n');
 """
 RECT = ("const b = document.querySelector(arguments[0]).getBoundingClientRect();"
         "return [b.left, b.right];")

@@ -22,11 +22,10 @@ from dashboard.runtime import get_runtime
 pytestmark = pytest.mark.browser
 
 # JS helpers evaluated in the page.
+# What the map shows (assets/native.js `shown`: read back from the map's own feature states
+# when MapLibre draws the incidents, from plotly's trace otherwise).
 N_POINTS = """
-const gd = document.querySelector('#map-graph .js-plotly-plot');
-if (!gd || !gd.data) { return -1; }
-const t = gd.data.find(d => d.meta === 'incident-points');
-return t ? (t.lat ? t.lat.length : 0) : -2;
+return window.aleppoMap ? window.aleppoMap.shown().length : -1;
 """
 MARKER_X = """
 const gd = document.querySelector('#casualty-chart .js-plotly-plot');
@@ -144,10 +143,9 @@ def test_map003_clicking_an_incident_shows_its_sources(dash_duo, tmp_path):
     # Click where MapLibre draws the al-Quds hospital strike (E09), as a person would.
     x, y = driver.execute_script("""
         const gd = document.querySelector('#map-graph .js-plotly-plot');
-        const t = gd.data.find(d => d.meta === 'incident-points');
-        const i = Array.from(t.customdata).findIndex(c => Number(c) === arguments[0]);
+        const point = window.aleppoMap.shown().find(p => Number(p.row) === arguments[0]);
         const map = gd._fullLayout.map._subplot.map;
-        const p = map.project([t.lon[i], t.lat[i]]);
+        const p = map.project([point.lon, point.lat]);
         const r = map.getCanvas().getBoundingClientRect();
         return [Math.round(r.left + p.x), Math.round(r.top + p.y)];
     """, row)
