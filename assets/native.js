@@ -236,8 +236,8 @@
     var label = (gd.layout && gd.layout.hoverlabel) || {};
     var font = label.font || {};
     box.replaceChildren();
-    hoverLines(text).forEach(function (line, k) {
-      var el = document.createElement(k === 0 ? "strong" : "div");
+    hoverLines(text).forEach(function (line) {
+      var el = document.createElement("div");
       el.textContent = line;
       box.appendChild(el);
     });
