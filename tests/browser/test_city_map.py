@@ -134,3 +134,45 @@ def test_city003_layers_of_other_days_are_skipped_and_hide_no_name(dash_duo, tmp
     assert seen["ids"] > 20 and seen["skipped"] == seen["ids"]
     assert "al-'Aziziyeh" in seen["names"]
     assert _severe_logs(dash_duo) == []
+
+
+# Frames MapLibre draws from a key press until the map is idle again.
+COUNT_FRAMES = MAP + """
+window.__frames = [];
+window.__framesNow = 0;
+map.on('render', () => { window.__framesNow += 1; });
+map.on('idle', () => { if (window.__framesNow) { window.__frames.push(window.__framesNow); }
+                       window.__framesNow = 0; });
+"""
+
+
+def test_city004_a_change_of_the_days_context_is_drawn_in_one_frame(dash_duo, tmp_path):
+    """A step to a day whose context differs (a new value of the style's global state) is
+    drawn in one frame: MapLibre's own follow-up frame, which drew the same picture again,
+    is dropped (assets/app.js oneFramePerStyleChange); city001 checks that what is drawn is
+    the day's context."""
+    _open(dash_duo, tmp_path, "?date=2016-04-22&window=day")
+    driver = dash_duo.driver
+    runtime = get_runtime()
+    periods = context_periods(runtime.dataset, runtime.first_day, runtime.last_day)
+    start = {d: lo for lo, hi in periods for d in range(lo, hi + 1)}
+    lo_day, _ = runtime.index_range(set())
+    driver.execute_script(COUNT_FRAMES)
+    body = dash_duo.find_element("body")
+    changed = []
+    for day in range(lo_day + 1, lo_day + 9):
+        count = driver.execute_script("return window.__frames.length")
+        body.send_keys(Keys.ARROW_RIGHT)
+        dash_duo.wait_for_contains_text("#timeline-date", runtime.days[day].strftime("%-d %B"),
+                                        timeout=10)
+        _until(lambda day=day: driver.execute_script(DAY_STATE) == start[day])
+        _until(lambda count=count: driver.execute_script("return window.__frames.length")
+               > count)
+        if start[day] != start[day - 1]:
+            changed.append(driver.execute_script("return window.__frames.slice(-1)[0]"))
+    assert len(changed) >= 4, changed  # most of these days change the context
+    # One frame each (two before: the second drew the same picture); a step whose labels
+    # need placing again may take one more.
+    assert sorted(changed)[len(changed) // 2] == 1, changed
+    assert driver.execute_script(MAP + "return map.__aleppoOneFrame;") is True
+    assert _severe_logs(dash_duo) == []
