@@ -60,10 +60,14 @@ def find_browser() -> str | None:
 
 def _browser_died_errors() -> tuple[type[BaseException], ...]:
     """What kaleido raises when Chromium has gone away (found by killing it mid-session):
-    ChannelClosedError on the next command; BrowserClosedError/BrowserFailedError around it."""
+    ChannelClosedError on the next command; BrowserClosedError/BrowserFailedError around it;
+    or the render's task cancelled by kaleido as it notices (CancelledError, seen once in a
+    CI run: our own cancel, on a time limit, comes after a TimeoutError instead)."""
+    from concurrent.futures import CancelledError
+
     from choreographer.errors import BrowserClosedError, BrowserFailedError, ChannelClosedError
 
-    return ChannelClosedError, BrowserClosedError, BrowserFailedError
+    return ChannelClosedError, BrowserClosedError, BrowserFailedError, CancelledError
 
 
 def _render_errors() -> tuple[type[BaseException], ...]:
