@@ -9,7 +9,7 @@
  * mirror of `slice`. tests/test_select_parity.py runs this file under node against them.
  *
  * No eval, no inline script: this file is served as a static asset (CSP-friendly).
- * One file (about 500 lines) on purpose: select, slice, render and counts share the decoded
+ * One file (about 540 lines) on purpose: select, slice, render and counts share the decoded
  * payload and its caches, and node loads this one file for the parity test.
  */
 (function () {
