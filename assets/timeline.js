@@ -406,11 +406,7 @@
             var role = typeof trace.meta === "string" ? trace.meta : "";
             var ctx = /^ctx-([a-z_]+)/.exec(role);
             if (ctx && !layerSet[ctx[1]]) { return; }  // context layer switched off: left out
-            if (native && role === ROLE.selectedHalo) {
-                var on = selected && layerSet.halos && isShown(selected.row);
-                data.push(withArrays(trace, {top: on ? {lat: selected.lat, lon: selected.lon, below: native.below}
-                                                    : {lat: [], lon: [], below: native.below}}));
-            } else if (native && INCIDENT_ROLES[role]) {
+            if (native && INCIDENT_ROLES[role] && role !== ROLE.selectedHalo) {
                 data.push(trace);  // empty, as in the base figure
             } else if (role === ROLE.points) {
                 var name = s.capped && settings.strings ? settings.strings.capped
@@ -428,8 +424,9 @@
             } else if (role === ROLE.selectedHalo) {
                 // Emphasised, whatever its radius, while the selected incident is on the map.
                 var shown = selected && layerSet.halos && isShown(selected.row);
-                data.push(withArrays(trace, {top: shown ? {lat: selected.lat, lon: selected.lon}
-                                                        : {lat: [], lon: []}}));
+                var top = shown ? {lat: selected.lat, lon: selected.lon} : {lat: [], lon: []};
+                if (native) { top.below = native.below; }  // under the map's own points
+                data.push(withArrays(trace, {top: top}));
             } else if (role === ROLE.cells) {
                 data.push(cellsTrace(trace, s, settings));
             } else if (hoverDays[role] && native) {
