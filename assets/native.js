@@ -284,16 +284,13 @@
    */
   function step(day, win, layers, payload, base, selected) {
     var t = T(), D = t.decode(payload), layerSet = t.toSet(layers), d = Number(day);
-    var sel = t.select(D, d, win, layerSet), meta = D.meta, a = D.a;
+    var sel = t.select(D, d, win, layerSet), a = D.a;
     var settings = (base.layout && base.layout.meta && base.layout.meta.timeline) || {};
     var add = additions(D, settings, base);
     var rows = new Set(sel.points.map(function (i) { return a.row[i]; }));
-    var n = sel.points.length, wide = meta.halo_wide_m || Infinity;
     want.D = D;
     want.points = sel.points;
-    want.halos = layerSet.halos && n > 0 && n <= meta.halo_limit ? sel.points.filter(function (i) {
-      return a.radius[i] > 0 && a.radius[i] <= wide;
-    }) : [];
+    want.halos = t.haloPositions(D, sel.points, layerSet);
     want.hover = t.hoverFor(D, settings);
     want.context = add.context.filter(function (c) {
       return layerSet[c.layer] && t.inRanges(c.ranges, d);
@@ -340,5 +337,5 @@
     });
   }
 
-  window.aleppoMap = { step: step, eligible: eligible, shown: shown, hits: hits, POINTS: POINTS };
+  window.aleppoMap = { step: step, eligible: eligible, shown: shown, hits: hits };
 }());

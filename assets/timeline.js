@@ -284,6 +284,15 @@
         return px.min + (px.max - px.min) * Math.sqrt(Math.max(killed, 0)) / top;
     }
 
+    // The positions among `pos` (the points shown) that get a precision halo
+    // (filters.halos_shown): the layer on, not too many points, and a radius up to district
+    // size (wider ones only for the selected incident: render).
+    function haloPositions(D, pos, layerSet) {
+        var a = D.a, meta = D.meta, wide = meta.halo_wide_m || Infinity;
+        if (!layerSet.halos || pos.length === 0 || pos.length > meta.halo_limit) { return []; }
+        return pos.filter(function (i) { return a.radius[i] > 0 && a.radius[i] <= wide; });
+    }
+
     function haloRings(lat, lon, radius, vertices) {
         var outLat = [], outLon = [];
         for (var i = 0; i < lat.length; i++) {
@@ -336,11 +345,10 @@
         }
         var out = {points: pts, outlines: ol, halos: {lat: [], lon: []}, cells: null,
                    aggregated: s.aggregated, capped: s.capped, total: s.total, shown: n, in_cells: 0};
-        if (layerSet.halos && n > 0 && n <= meta.halo_limit) {  // filters.halos_shown
-            // District- and city-wide halos only for the selected incident (render).
-            var wide = meta.halo_wide_m || Infinity;
-            var radius = pos.map(function (i) { return a.radius[i] > wide ? 0 : a.radius[i]; });
-            out.halos = haloRings(pts.lat, pts.lon, radius, meta.halo_vertices);
+        var ringed = haloPositions(D, pos, layerSet);
+        if (ringed.length) {
+            var at = function (arr) { return ringed.map(function (i) { return arr[i]; }); };
+            out.halos = haloRings(at(a.lat), at(a.lon), at(a.radius), meta.halo_vertices);
         }
         if (s.cellCounts) {
             var inCells = 0;
@@ -533,7 +541,8 @@
                    load: load, loaded: loaded,
                    // for assets/native.js, which draws the same selection through MapLibre
                    internals: {decode: decode, select: select, toSet: toSet, hoverFor: hoverFor,
-                               markerSize: markerSize, haloRings: haloRings, inRanges: inRanges}}
+                               markerSize: markerSize, haloRings: haloRings, haloPositions: haloPositions,
+                               inRanges: inRanges}}
     });
     preload();
 }());
