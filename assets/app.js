@@ -114,6 +114,7 @@
     });
     var drawn = 0;
     map.on("idle", function () {
+      keepDayBoundLoaded(map, gd.layout && gd.layout.meta && gd.layout.meta.day_layers);
       drawn += 1;
       window.dash_clientside.set_props(IDS.MAP_DRAWN, { data: drawn });
     });
@@ -175,6 +176,53 @@
       };
       layer.__aleppoSkip = true;
     });
+  }
+
+  // The first day of a context period used to take 3-4 frames (220-270 ms, measured per
+  // step): MapLibre drops the tiles of a source no shown layer reads, so that period's
+  // sources (its labels above all) were tiled and its text shaped by the worker only then.
+  // Once the map has first drawn, every day-bound layer's source stays loaded: its tile
+  // manager counts as used whatever the day (MapLibre sets `used` on every frame from the
+  // layers' `isHidden`, so it is held by a property that ignores that). A label held this
+  // way must still keep no name off the map: symbol placement leaves out the buckets of a
+  // layer hidden that day (`getBucketParts`, the one per-layer entry of MapLibre's
+  // placement; fadeDuration 0 places every frame anew, so a label shown the next day is
+  // placed in that day's first frame). Names in the pinned bundle (plotly.js 4.1.1);
+  // tests/browser/test_city_map.py checks both hold and that names come back.
+  function keepDayBoundLoaded(map, ids) {
+    var style = map.style;
+    if (!style || !style.tileManagers || !ids || !ids.length) { return; }
+    var placement = style.placement || (style.pauseablePlacement &&
+                                        style.pauseablePlacement.placement);
+    var proto = placement && Object.getPrototypeOf(placement);
+    if (!proto || typeof proto.getBucketParts !== "function") { return; }
+    if (!proto.__aleppoSkip) {
+      var parts = proto.getBucketParts;
+      // Layers alike but for their paint share one bucket, placed for its first layer: it
+      // is left out only when every layer drawing it is hidden that day.
+      proto.getBucketParts = function (results, layer, tile) {
+        if (layer && layer.__aleppoSkip) {
+          var zoom = this.transform.zoom;
+          var bucket = tile && tile.getBucket && tile.getBucket(layer);
+          var drawing = (bucket && bucket.layers && bucket.layers.length) ? bucket.layers : [layer];
+          if (drawing.every(function (each) { return each.isHidden(zoom); })) { return; }
+        }
+        return parts.apply(this, arguments);
+      };
+      proto.__aleppoSkip = true;
+    }
+    var kept = 0;
+    ids.forEach(function (id) {
+      var layer = style.getLayer && style.getLayer(id);
+      var manager = layer && layer.__aleppoSkip && style.tileManagers[layer.source];
+      if (!manager || manager.__aleppoKept) { return; }
+      Object.defineProperty(manager, "used", {
+        configurable: true, get: function () { return true; }, set: function () {} });
+      manager.__aleppoKept = true;
+      kept += 1;
+    });
+    // `_update` marks the sources dirty, so the next frame asks for their tiles.
+    if (kept) { map._update(); }
   }
 
   function periodStart(day, periods) {
