@@ -542,7 +542,7 @@
                    // for assets/native.js, which draws the same selection through MapLibre
                    internals: {decode: decode, select: select, toSet: toSet, hoverFor: hoverFor,
                                markerSize: markerSize, haloRings: haloRings, haloPositions: haloPositions,
-                               inRanges: inRanges}}
+                               inRanges: inRanges, enabledTables: enabledTables}}
     });
     preload();
 }());

@@ -35,6 +35,9 @@ def test_data001_imported_file_is_a_layer_everywhere(dash_duo, tmp_path):
     assert "data:ged_sample" not in _query(dash_duo)["layers"]
     # The table lists imported rows when the layer is on.
     dash_duo.find_element("#data-layer-checklist input[value='data:ged_sample']").click()
+    # Switched on again, its events are back on the map (the map's sources hold only the
+    # datasets switched on: assets/native.js builds them again).
+    assert _wait_points(dash_duo, lambda k: k >= 300) >= 300
     dash_duo.find_element("#bottom-tabs .tab:nth-child(2), #bottom-tabs [role=tab]:nth-child(2)"
                           ).click()
     dash_duo.wait_for_contains_text("#incident-table", "ucdp-", timeout=15)
