@@ -61,7 +61,9 @@ def day_switch(layer: dict, ranges: list[tuple[int, int]] | None) -> dict:
     when the day picks the opacity); a paint property is evaluated again on the next frame.
     MapLibre draws and places a layer at opacity 0 as any other (each frame; a hidden label
     keeps names off its place): the page tells it to skip those (assets/app.js `skipUnshown`,
-    for the layers `day_bound` names), which made a step at 100,000 events ~90 ms shorter and
+    for the layers `day_bound` names; after the first paint their sources stay loaded and
+    placement leaves the hidden ones out, `keepDayBoundLoaded`, so the first day of a period
+    finds its labels tiled), which made a step at 100,000 events ~90 ms shorter and
     gave back the names under the Aleppo truce's label on the days it is not shown. Since
     the labels of other days are skipped, a day-bound label takes part in MapLibre's
     collision detection like any other (it had been let overlap, and at regional zoom the
