@@ -7,9 +7,9 @@
  * value formats, defaults omitted (the defaults themselves come from the server, encoded by
  * the Python codec, so the two cannot drift on what a default is).
  *
- * One file (about 410 lines) on purpose: the callbacks of the namespace share the map
- * helpers (the day given to MapLibre, the layers skipped while hidden, the one-frame style
- * change) and the URL helpers.
+ * One file (about 460 lines) on purpose: the callbacks of the namespace share the map
+ * helpers (the day given to MapLibre, the layers skipped while hidden and their sources kept
+ * loaded, the one-frame style change) and the URL helpers.
  */
 (function () {
   "use strict";
