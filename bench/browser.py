@@ -131,10 +131,12 @@ def _first_load(driver) -> dict:
 
 def browser_cell(impl: str, url: str, selector: str, roles: list[str] | None, steps: int,
                  limit_s: float, px_start: str | None = None, start_index: int = 0,
-                 patch_js: str | None = None, warm_visit: bool = False) -> dict:
+                 patch_js: str | None = None, warm_visit: bool = False,
+                 network: dict | None = None) -> dict:
     """Open `url`, time the first paint and `steps` presses of →. Returns measured fields
     (and "error" when the tab crashed or the time limit ran out). With `warm_visit`, open
-    `url` once more in the same browser (its cache warm) and time that first paint too."""
+    `url` once more in the same browser (its cache warm) and time that first paint too.
+    `network` (CDP Network.emulateNetworkConditions) throttles every request of the visit."""
     from selenium.common.exceptions import TimeoutException, WebDriverException
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
@@ -156,6 +158,10 @@ def browser_cell(impl: str, url: str, selector: str, roles: list[str] | None, st
         driver.set_page_load_timeout(max(5, int(deadline - time.perf_counter())))
         driver.set_script_timeout(30)
         driver.execute_cdp_cmd("Performance.enable", {})
+        if network:
+            driver.execute_cdp_cmd("Network.enable", {})
+            driver.execute_cdp_cmd("Network.emulateNetworkConditions",
+                                   {"offline": False, **network})
         driver.get(url)
         out["first_paint_ms"], out["first_paint_points"] = _wait_first_paint(
             driver, deadline, TimeoutException)

@@ -10,6 +10,9 @@ Performance.getMetrics), long tasks, requests, bytes and Dash callbacks (bench/j
 <commit>`), alternating visits between the two in one run, so a change is measured against
 what it replaced under the same load. Prints one JSON object per checkout: medians and the
 median visit's slowest requests.
+
+`--network cable|4g` throttles the browser as WebPageTest's profiles of those names do
+(bandwidth down/up and round trip): what a visitor who is not on the server's machine waits for.
 """
 
 from __future__ import annotations
@@ -24,6 +27,13 @@ from bench.browser import browser_cell
 from bench.procs import CACHE_DIR, ROOT, Server, _env, free_port
 
 FIELDS = ("first_paint_ms", "first_paint_warm_ms")
+# WebPageTest's connection profiles: bytes per second down and up, and the round trip in ms.
+NETWORKS = {
+    "cable": {"downloadThroughput": 5_000_000 / 8, "uploadThroughput": 1_000_000 / 8,
+              "latency": 28},
+    "4g": {"downloadThroughput": 9_000_000 / 8, "uploadThroughput": 9_000_000 / 8,
+           "latency": 170},
+}
 LOAD_FIELDS = ("script_s", "layout_s", "style_s", "task_s", "long_task_ms", "requests",
                "bytes", "callbacks")
 
@@ -64,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", type=Path, default=None, help="another checkout")
     parser.add_argument("--query", default="", help="the view, e.g. ?window=day")
     parser.add_argument("--time-limit", type=float, default=300)
+    parser.add_argument("--network", choices=sorted(NETWORKS), default=None,
+                        help="throttle the browser (default: none, the server on this machine)")
     args = parser.parse_args(argv)
     roots = {"this": ROOT}
     if args.compare:
@@ -79,11 +91,12 @@ def main(argv: list[str] | None = None) -> int:
                 visits[label].append(browser_cell(
                     "dashboard", server.base + "/" + args.query, "#map-graph .js-plotly-plot",
                     ["incident-points", "incident-cells"], 0, args.time_limit,
-                    warm_visit=True))
+                    warm_visit=True, network=NETWORKS.get(args.network)))
     finally:
         for server in servers.values():
             server.stop()
-    result = {label: {"root": str(roots[label]), **summary(v)} for label, v in visits.items()}
+    result = {label: {"root": str(roots[label]), "network": args.network, **summary(v)}
+              for label, v in visits.items()}
     print(json.dumps(result, indent=1))
     return 0
 

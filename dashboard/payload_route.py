@@ -70,15 +70,13 @@ def preload_tag(url: str) -> str:
 
 
 def _preload_in_index(app) -> None:
-    """Add `preload_tag` to the page's <head> (after Dash's own meta tags)."""
-    original = app.interpolate_index
+    """Add `preload_tag` to the page's <head>."""
+    from dashboard.server.preload import add_to_head
 
-    def interpolate_index(**kwargs):
+    def tag() -> str:
         try:
-            tag = preload_tag(page_reference()["url"])
+            return preload_tag(page_reference()["url"])
         except Exception:  # noqa: BLE001 - data not loaded: /readyz says why; the page loads
-            tag = ""
-        kwargs["metas"] = kwargs.get("metas", "") + tag
-        return original(**kwargs)
+            return ""
 
-    app.interpolate_index = interpolate_index
+    add_to_head(app, tag)

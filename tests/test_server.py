@@ -303,3 +303,42 @@ def test_responses_are_compressed_when_accepted_and_not_too_big(monkeypatch):
     monkeypatch.setattr(compression, "MAX_COMPRESSED_BYTES", 1000)
     big = client.get("/geodata/outlines.geojson", headers={"Accept-Encoding": "gzip, br"})
     assert big.headers.get("Content-Encoding") is None and big.data == plain.data
+
+
+def test_dash_scripts_are_compressed_once_whatever_their_size(monkeypatch):
+    import brotli
+    import flask_compress.flask_compress as fc
+
+    from dashboard.app_factory import create_app
+    from dashboard.config import load_config
+    from dashboard.server import compression
+
+    calls = []
+    real = fc._compress_data
+    monkeypatch.setattr(fc, "_compress_data", lambda *a: calls.append(a[2]) or real(*a))
+    client = create_app(load_config({})).server.test_client()
+    path = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+    plain = client.get(path)
+    assert len(plain.data) > compression.MAX_COMPRESSED_BYTES  # plotly.js: past the limit
+    accept = {"Accept-Encoding": "gzip, br"}
+    first, again = client.get(path, headers=accept), client.get(path + "?v=2", headers=accept)
+    assert first.headers["Content-Encoding"] == again.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(first.data) == plain.data and again.data == first.data
+    assert len(first.data) < len(plain.data) / 3
+    assert calls == ["br"]  # the second URL has the same content (ETag): no second compression
+    assert client.get(path, headers={**accept, "If-None-Match": first.headers["ETag"]}
+                      ).status_code == 304
+
+
+def test_page_preloads_the_first_views_scripts(client):
+    import re
+
+    from dashboard.server.preload import FIRST_VIEW_SCRIPTS
+
+    page = client.get("/").get_data(as_text=True)
+    head = page[:page.index("</head>")]
+    links = re.findall(r'<link rel="preload" href="([^"]+)" as="script">', head)
+    assert [link.rsplit("/_dash-component-suites/", 1)[1] for link in links] == list(
+        FIRST_VIEW_SCRIPTS)
+    for link in links:  # each names a file Dash serves
+        assert client.get(link).status_code == 200, link

@@ -7,6 +7,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 
 from dashboard.runtime import get_runtime
+from dashboard.server.preload import FIRST_VIEW_SCRIPTS
 from tests.browser.test_dashboard import _open, _severe_logs, _wait_points
 
 pytestmark = pytest.mark.browser
@@ -14,6 +15,11 @@ pytestmark = pytest.mark.browser
 FETCHES = """
 return performance.getEntriesByType('resource')
     .filter(e => e.name.indexOf('/data/timeline-') >= 0).map(e => e.name);
+"""
+SCRIPT_FETCHES = """
+return performance.getEntriesByType('resource')
+    .filter(e => e.name.indexOf('/_dash-component-suites/') >= 0)
+    .map(e => [new URL(e.name).pathname, e.initiatorType]);
 """
 LOADED = """
 const tl = window.dash_clientside.timeline;
@@ -34,6 +40,11 @@ def test_res001_map_draws_points_from_the_payload_resource(dash_duo, tmp_path):
     # One request for the payload (the preload, reused by timeline.js), named by its digest.
     fetches = dash_duo.driver.execute_script(FETCHES)
     assert len(fetches) == 1 and fetches[0].endswith(resource.path)
+    # The first view's async scripts (plotly.js among them) come from their preloads in the
+    # <head>: one request each, which Dash's loader reuses instead of asking again.
+    scripts = dash_duo.driver.execute_script(SCRIPT_FETCHES)
+    for path in FIRST_VIEW_SCRIPTS:
+        assert [kind for name, kind in scripts if name.endswith("/" + path)] == ["link"], path
     # Steps use the arrays already in the page: still one request after a step.
     handle = dash_duo.find_element("#timeline-slider [role=slider]")
     handle.click()
