@@ -73,19 +73,28 @@
 
   // Tell Dash each time the map has finished drawing (MapLibre "idle"), once per map: plotly
   // makes a new map when the graph is replaced (a new page), hence the check on every render.
-  // The first render of a page can run before plotly has made its map: then look again
-  // shortly (up to ~10 s), so the listeners never wait for the first timeline step.
-  function watchMapDrawn(tries) {
+  // The first render of a page can run before plotly has made its map: then look again at
+  // every animation frame (up to ~10 s), so the map is found before it draws its first frame
+  // (MapLibre asks for that frame when it is made; this frame's callback was asked first)
+  // and the listeners never wait for the first timeline step.
+  var lookingForMap = false;
+  function watchMapDrawn(since) {
     var gd = document.querySelector("#" + IDS.MAP_GRAPH + " .js-plotly-plot");
     var map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot &&
       gd._fullLayout.map._subplot.map;
     if (!map) {
-      tries = tries || 0;
-      if (tries < 100) { setTimeout(function () { watchMapDrawn(tries + 1); }, 100); }
+      if (lookingForMap && !since) { return; }  // one search at a time
+      since = since || Date.now();
+      lookingForMap = Date.now() - since < 10000;
+      if (lookingForMap) {
+        window.requestAnimationFrame(function () { watchMapDrawn(since); });
+      }
       return;
     }
+    lookingForMap = false;
     if (map.__aleppoWatched) { return; }
     map.__aleppoWatched = true;
+    drawFirstViewWhole(map);
     // Labels appear with the day instead of fading in over 300 ms (MapLibre's `fadeDuration`
     // option, which plotly.js does not pass on, so it is set on the map it made): a fade kept
     // the map redrawing for ~300 ms after a step, up to 12 frames where 4 draw the day.
@@ -118,6 +127,44 @@
       drawn += 1;
       window.dash_clientside.set_props(IDS.MAP_DRAWN, { data: drawn });
     });
+  }
+
+  // While the first view loads, MapLibre draws a frame each time a source's tiles arrive:
+  // seven partial pictures before the whole one, each a full redraw that the browser then
+  // composites (100-210 ms each in software WebGL, measured in a Chrome trace of the page:
+  // the page's main thread waits for them). Its painter now draws nothing until the style and
+  // the tiles of every layer shown are loaded, then draws the whole view; it draws anyway once
+  // FIRST_VIEW_WAIT_MS have passed, so a slow or failing source cannot keep the map blank.
+  // Everything but the drawing (tile requests, placement, events) runs as before. `painter`
+  // and `areTilesLoaded` are MapLibre's, in the pinned plotly.js bundle:
+  // tests/browser/test_city_map.py checks the first view is drawn in one frame.
+  var FIRST_VIEW_WAIT_MS = 3000;
+  function drawFirstViewWhole(map) {
+    var painter = map.painter;
+    if (!painter || typeof painter.render !== "function" || painter.__aleppoWhole) { return; }
+    painter.__aleppoWhole = true;
+    var render = painter.render, start = Date.now(), whole = false, timer = null;
+    var first = map.__aleppoFirstView = { held: 0, complete: null };  // read by the tests
+    painter.render = function (style) {
+      if (!whole) {
+        var left = FIRST_VIEW_WAIT_MS - (Date.now() - start);
+        var complete = Boolean(map.style && map.style.loaded() && map.areTilesLoaded());
+        if (!complete && left > 0) {
+          // What a tile arriving meanwhile reads from the painter: the style, which names
+          // the layers its buckets are made for (with none, its buckets are left empty).
+          this.style = style;
+          if (!timer) {
+            timer = setTimeout(function () { map.triggerRepaint(); }, left);
+          }
+          first.held += 1;
+          return undefined;
+        }
+        whole = true;
+        first.complete = complete;
+        clearTimeout(timer);
+      }
+      return render.apply(this, arguments);
+    };
   }
 
   // A change of the style (the day given to the global state, a layer switched) is applied

@@ -118,7 +118,8 @@ def test_city002_clicking_a_neighbourhood_shows_its_control_and_source(dash_duo,
 def test_city003_layers_of_other_days_are_skipped_and_hide_no_name(dash_duo, tmp_path):
     """On 22 April no truce is in force: the truce's label (at the city centre, opacity 0
     that day) is skipped by MapLibre (assets/app.js skipUnshown), so the neighbourhood names
-    under its place are drawn; every day-bound layer of the figure gets the skip."""
+    under its place are drawn; every day-bound layer of the figure gets the skip. The first
+    view is drawn whole, in one frame (drawFirstViewWhole)."""
     _open(dash_duo, tmp_path, "?date=2016-04-22&window=day")
     driver = dash_duo.driver
     state = MAP + """
@@ -131,7 +132,8 @@ def test_city003_layers_of_other_days_are_skipped_and_hide_no_name(dash_duo, tmp
     const roads = map.getStyle().layers.filter(l => /^ctx-routes-label/.test(l.id))
       .map(l => l.id);
     return {ids: ids.length, skipped: ids.filter(id => map.style.getLayer(id).__aleppoSkip)
-              .length, names: names, road: map.queryRenderedFeatures({layers: roads}).length};
+              .length, names: names, road: map.queryRenderedFeatures({layers: roads}).length,
+            first: map.__aleppoFirstView};
     """
     # Other days' labels are loaded too (keepDayBoundLoaded), and still take no place.
     _until(lambda: driver.execute_script(KEPT) is True, timeout=20)
@@ -139,6 +141,12 @@ def test_city003_layers_of_other_days_are_skipped_and_hide_no_name(dash_duo, tmp
     seen = driver.execute_script(state)
     assert seen["ids"] > 20 and seen["skipped"] == seen["ids"]
     assert "al-'Aziziyeh" in seen["names"]
+    # The first view was drawn once, whole: the frames before it (tiles still arriving) drew
+    # nothing (assets/app.js drawFirstViewWhole), and the tiles that arrived meanwhile are all
+    # drawn: every neighbourhood name that fits, not those of one tile (as when the painter had
+    # no style while they arrived and their buckets were left empty).
+    assert seen["first"]["held"] >= 1 and seen["first"]["complete"] is True, seen["first"]
+    assert len(set(seen["names"])) >= 30, seen["names"]
     assert seen["road"] > 0  # "Castello road (approx.)" is placed and drawn
     assert _severe_logs(dash_duo) == []
 
