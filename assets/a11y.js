@@ -80,12 +80,17 @@
  * The incident list (dashboard/components/incident_list.py): one button per incident point of
  * the drawn map, labelled with the point's own hover line; a button sets the map's clickData,
  * so the details panel opens as for a click on the point.
+ *
+ * The buttons are plain elements made here, not Dash components: Dash's renderer took 0.75 to
+ * 0.9 s of main-thread time to mount 300 of them, a long task after every step once a day
+ * shows that many points (100,000 events; measured with the long-task observer), in which a
+ * second key press waited. The list is made while it is open, and again after each drawing
+ * of the map (app.js calls `refresh` on the map's "idle"); closed, it costs nothing.
  */
 (function () {
   "use strict";
   var IDS = window.dash_clientside.ids;  // every component id, from dashboard/ids.py
   var MAX_ITEMS = 300;  // aggregated imports draw cells, not points; the list stays short
-  var lastList = null;
 
   function plain(text) {  // hover lines may hold <br> and <b>: the list shows text only
     var box = document.createElement("div");
@@ -93,34 +98,51 @@
     return box.textContent;
   }
 
-  function li(row, text, current) {
-    return {
-      type: "Li", namespace: "dash_html_components", props: {
-        children: {
-          type: "Button", namespace: "dash_html_components", props: {
-            id: { type: IDS.INCIDENT_ITEM, row: row }, n_clicks: 0, type: "button",
-            "aria-current": current ? "true" : undefined, dir: "auto", children: text
-          }
-        }
-      }
-    };
+  function refresh() {
+    var box = document.getElementById(IDS.INCIDENT_LIST_BOX);
+    var list = document.getElementById(IDS.INCIDENT_LIST);
+    if (!box || !list || !box.open) { return; }
+    var points = window.aleppoMap ? window.aleppoMap.shown() : [];
+    var n = Math.min(points.length, MAX_ITEMS);
+    // The same points (a new selection redraws the map, not its points): keep the list,
+    // and with it the keyboard focus on the button just used.
+    var key = points.slice(0, n).map(function (p) { return p.row; }).join(",") + "|" + points.length;
+    if (list.__aleppoKey === key) { return; }
+    list.__aleppoKey = key;
+    var active = document.activeElement;
+    var focused = active && list.contains(active) ? active.getAttribute("data-row") : null;
+    var items = document.createDocumentFragment(), refocus = null;
+    for (var i = 0; i < n; i++) {
+      var item = document.createElement("li"), button = document.createElement("button");
+      button.type = "button";
+      button.dir = "auto";
+      button.setAttribute("data-row", JSON.stringify(points[i].row));
+      button.textContent = plain(points[i].text);
+      if (button.getAttribute("data-row") === focused) { refocus = button; }
+      item.appendChild(button);
+      items.appendChild(item);
+    }
+    list.replaceChildren(items);
+    if (refocus) { refocus.focus(); }
   }
+
+  // One listener for every button, present and to come (Enter and Space click a button).
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest &&
+      event.target.closest("#" + IDS.INCIDENT_LIST + " button[data-row]");
+    if (!button) { return; }
+    var row = JSON.parse(button.getAttribute("data-row"));
+    window.dash_clientside.set_props(IDS.MAP_GRAPH, { clickData: { points: [{ customdata: row }] } });
+  });
+  // Opened: made now. (`toggle` does not bubble: listened for in the capture phase.)
+  document.addEventListener("toggle", function (event) {
+    if (event.target && event.target.id === IDS.INCIDENT_LIST_BOX) { refresh(); }
+  }, true);
+
+  window.aleppoIncidentList = { refresh: refresh };
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     a11y: {
-      // What the map shows (assets/native.js `shown`: plotly's trace or the map's own points).
-      incidentList: function (_drawn, _figure, selected) {
-        var points = window.aleppoMap ? window.aleppoMap.shown() : [];
-        if (!points.length) { lastList = null; return []; }
-        var n = Math.min(points.length, MAX_ITEMS), items = [];
-        // The same points (a new selection redraws the map, not its points): keep the list,
-        // and with it the keyboard focus on the button just used.
-        var key = points.slice(0, n).map(function (p) { return p.row; }).join(",") + "|" + points.length;
-        if (key === lastList) { return window.dash_clientside.no_update; }
-        lastList = key;
-        for (var i = 0; i < n; i++) { items.push(li(points[i].row, plain(points[i].text), false)); }
-        return items;
-      },
       step: function (_prev, _next, value, max, min) {
         var ctx = window.dash_clientside.callback_context;
         var trig = ctx && ctx.triggered && ctx.triggered[0];
@@ -128,13 +150,6 @@
         var delta = trig.prop_id.indexOf(IDS.TIMELINE_PREV) === 0 ? -1 : 1;
         var day = Math.max(min || 0, Math.min(max, (value || 0) + delta));
         return day === value ? window.dash_clientside.no_update : day;
-      },
-      pickIncident: function (clicks) {
-        var ctx = window.dash_clientside.callback_context;
-        var trig = ctx && ctx.triggered && ctx.triggered[0];
-        if (!trig || !trig.value) { return window.dash_clientside.no_update; }
-        var id = JSON.parse(trig.prop_id.split(".")[0]);
-        return { points: [{ customdata: id.row }] };
       }
     }
   });

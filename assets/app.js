@@ -124,6 +124,7 @@
     var drawn = 0;
     map.on("idle", function () {
       keepDayBoundLoaded(map, gd.layout && gd.layout.meta && gd.layout.meta.day_layers);
+      if (window.aleppoIncidentList) { window.aleppoIncidentList.refresh(); }
       drawn += 1;
       window.dash_clientside.set_props(IDS.MAP_DRAWN, { data: drawn });
     });

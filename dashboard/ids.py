@@ -80,7 +80,6 @@ TIMELINE_PREV = "timeline-prev"  # previous-day button beside the slider
 TIMELINE_NEXT = "timeline-next"  # next-day button
 INCIDENT_LIST_BOX = "incident-list-box"  # <details> holding the map's incidents as a list
 INCIDENT_LIST = "incident-list"  # its <ul>, filled by the browser (assets/a11y.js)
-INCIDENT_ITEM = "incident-item"  # pattern-matching id type of a list button: {type, row}
 
 # Headings that name a region (aria-labelledby).
 LAYER_PANEL_TITLE = "layer-panel-title"

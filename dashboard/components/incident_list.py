@@ -1,7 +1,7 @@
 """The incidents on the map, as a list of buttons: the keyboard's (and a screen reader's) way
-to what a click on a map point does. The browser fills the list from the map figure each time
-it is drawn (assets/a11y.js), so a timeline step costs no request; a button sets the map's
-clickData, and the details panel opens exactly as for a click.
+to what a click on a map point does. The browser makes the list from the drawn map while it is
+open, and again each time the map is drawn (assets/a11y.js), so a timeline step costs no
+request; a button sets the map's clickData, and the details panel opens exactly as for a click.
 """
 
 from __future__ import annotations
