@@ -63,6 +63,11 @@ def test_keyboard_reaches_incidents_and_steps_days(dash_duo, tmp_path):
         "return getComputedStyle(document.activeElement).outlineStyle") != "none"
     dash_duo.find_element("#timeline-next").send_keys(Keys.ENTER)
     dash_duo.wait_for_contains_text("#timeline-date", "28 April 2016", timeout=10)
+    # The open list follows the map: made again once the map has drawn the new day.
+    until(lambda: driver.execute_script(
+        "return document.querySelectorAll('#incident-list button').length === "
+        "window.aleppoMap.shown().length && window.aleppoMap.shown().length !== arguments[0]",
+        shown), 10, "the list of 28 April")
     dash_duo.find_element("#timeline-prev").send_keys(Keys.ENTER)
     dash_duo.find_element("#timeline-prev").send_keys(Keys.ENTER)
     dash_duo.wait_for_contains_text("#timeline-date", "26 April 2016", timeout=10)
