@@ -145,7 +145,7 @@
     if (!painter || typeof painter.render !== "function" || painter.__aleppoWhole) { return; }
     painter.__aleppoWhole = true;
     var render = painter.render, start = Date.now(), whole = false, timer = null;
-    var first = map.__aleppoFirstView = { held: 0, complete: null };  // read by the tests
+    var first = map.__aleppoFirstView = { held: 0, complete: null, drawn: 0 };  // for tests
     painter.render = function (style) {
       if (!whole) {
         var left = FIRST_VIEW_WAIT_MS - (Date.now() - start);
@@ -164,8 +164,42 @@
         first.complete = complete;
         clearTimeout(timer);
       }
+      if (heldForStep(map)) {
+        this.style = style;
+        return undefined;
+      }
+      first.drawn = (first.drawn || 0) + 1;  // frames drawn: the tests count them
       return render.apply(this, arguments);
     };
+  }
+
+  // A step drawn by plotly (data too large for the map's own points, native.js) hands each of
+  // its traces' GeoJSON to MapLibre anew; the worker cuts them into tiles one after another,
+  // and MapLibre drew a frame as each arrived: two or three frames a step, each a full redraw
+  // (60-80 ms in software WebGL at 100,000 events, measured with the long-task observer),
+  // the first with half the day's points. For STEP_WAIT_MS after such a step, the painter
+  // waits until the sources it shows are loaded (not the other days' context, kept loaded
+  // by keepDayBoundLoaded), then draws the day once. Never while the map moves: a pan or a
+  // zoom draws as its tiles come.
+  var STEP_WAIT_MS = 400;
+  function holdForStep(map) {
+    if (!map || !map.painter || !map.painter.__aleppoWhole) { return; }
+    map.__aleppoStepUntil = Date.now() + STEP_WAIT_MS;
+    clearTimeout(map.__aleppoStepTimer);
+    // Whatever is still loading then is drawn as it comes.
+    map.__aleppoStepTimer = setTimeout(function () { map.triggerRepaint(); }, STEP_WAIT_MS);
+  }
+  function heldForStep(map) {
+    if (!map.__aleppoStepUntil || Date.now() >= map.__aleppoStepUntil || map.isMoving()) {
+      return false;
+    }
+    var managers = (map.style && map.style.tileManagers) || {};
+    var loading = Object.keys(managers).some(function (id) {
+      var manager = managers[id];
+      return manager.used && !manager.__aleppoKept && !manager.loaded();
+    });
+    if (loading) { map.__aleppoStepHeld = (map.__aleppoStepHeld || 0) + 1; }  // tests read it
+    return loading;
   }
 
   // A change of the style (the day given to the global state, a layer switched) is applied
@@ -326,7 +360,10 @@
           if (window.aleppoMap && window.aleppoMap.eligible(loaded)) {
             return window.aleppoMap.step(day, win, layers, loaded, base, selected);
           }
-          return window.dash_clientside.timeline.render(day, win, layers, loaded, base, selected);
+          var figure = window.dash_clientside.timeline.render(day, win, layers, loaded, base,
+                                                              selected);
+          holdForStep(mapOf(document.querySelector("#" + IDS.MAP_GRAPH + " .js-plotly-plot")));
+          return figure;
         });
       },
 

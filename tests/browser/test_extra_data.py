@@ -42,3 +42,45 @@ def test_data001_imported_file_is_a_layer_everywhere(dash_duo, tmp_path):
                           ).click()
     dash_duo.wait_for_contains_text("#incident-table", "ucdp-", timeout=15)
     assert _severe_logs(dash_duo) == []
+
+
+# Frames the painter drew (assets/app.js counts them) from a key press until the map is idle.
+STEP_FRAMES = """
+const done = arguments[arguments.length - 1];
+const gd = document.querySelector('#map-graph .js-plotly-plot');
+const map = gd._fullLayout.map._subplot.map;
+const first = map.__aleppoFirstView, before = first.drawn, held = map.__aleppoStepHeld || 0;
+const slider = document.querySelector('#timeline-slider [role=slider]');
+map.once('idle', () => setTimeout(() => done([first.drawn - before,
+                                              (map.__aleppoStepHeld || 0) - held]), 0));
+slider.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true}));
+"""
+
+
+def test_data002_a_step_plotly_draws_is_one_frame(dash_duo, tmp_path):
+    """Past NATIVE_MAX events plotly draws the incidents: a step hands MapLibre each trace's
+    data anew, and the painter waits until all of it is loaded (assets/app.js holdForStep), so
+    the day is drawn in one frame, not one frame per source as its tiles arrive."""
+    from dashboard.timeline import NATIVE_MAX
+
+    data = tmp_path / "big.csv"
+    write_synthetic(data, NATIVE_MAX + 1000, seed=7)
+    app = create_app(load_config({"DATA": str(data), "CACHE_DIR": str(tmp_path / "cache")}))
+    dash_duo.start_server(app)
+    dash_duo.driver.get(dash_duo.server_url + "/?date=2016-06-01&window=day")
+    dash_duo.wait_for_element("#map-graph .js-plotly-plot", timeout=30)
+    dash_duo.wait_for_contains_text("#timeline-date", "1 June 2016", timeout=15)
+    driver = dash_duo.driver
+    assert not driver.execute_script(
+        "return !!document.querySelector('#map-graph .js-plotly-plot').__aleppoNative")
+    _wait_points(dash_duo, lambda k: k > 0)
+    driver.set_script_timeout(20)
+    steps = []
+    for _ in range(6):
+        steps.append(driver.execute_async_script(STEP_FRAMES))
+        _wait_points(dash_duo, lambda k: k > 0)
+    frames = [f for f, _ in steps]
+    # (No context changes in June.) The first step may draw one frame more, before its data.
+    assert frames[1:] == [1] * 5 and frames[0] <= 2, steps
+    assert sum(h for _, h in steps) > 0, steps  # frames were held while the sources loaded
+    assert _severe_logs(dash_duo) == []
