@@ -4,7 +4,7 @@ var res = performance.getEntriesByType('resource').map(function (e) {
           type: e.initiatorType};
 });
 var mem = performance.memory ? performance.memory.usedJSHeapSize : null;
-return {resources: res, sent: B.sent, heap: mem, maps: B.maps, lateAttach: B.lateAttach,
+return {resources: res, sent: B.sent, longTasks: B.longTasks, heap: mem, maps: B.maps, lateAttach: B.lateAttach,
         plotly: window.Plotly ? window.Plotly.version : null,
         keysDay: window.aleppoKeys ? window.aleppoKeys.day : null, index: B.index,
         now: performance.now()};
