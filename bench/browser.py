@@ -240,13 +240,12 @@ def _step_fields(step_results: list[dict], info: dict) -> dict:
         return out
     bounds = [s["t0"] for s in step_results] + [info["now"]]
     # The main thread's work left after the map is drawn: long tasks from a step's idle to
-    # the next key press (a key pressed then waits for them: see step_delay).
+    # the next key press. A key pressed then waits for them; `ms` does not show that wait
+    # (WebDriver hands the key over only once the page's main thread takes it).
     tails = [sum(d for start, d in info.get("longTasks") or []
                  if s.get("tIdle") is not None and s["tIdle"] <= start < bounds[k + 1])
              for k, s in enumerate(step_results)]
     out["step_tail_p95_ms"] = step_stats(tails)["p95"]
-    delays = [s["delay"] for s in step_results if s.get("delay") is not None]
-    out["step_delay_p95_ms"] = step_stats(delays)["p95"] if delays else None
     per_in = [0] * len(step_results)
     per_out = [0] * len(step_results)
     per_req = [0] * len(step_results)

@@ -158,7 +158,7 @@ def _fmt(value, digits=0):
 def format_table(rows: list[dict]) -> str:
     """The result rows as a fixed-width text table (errors listed under it)."""
     head = ("impl", "window", "n", "load_s", "rss_mb", "first_paint_ms", "warm_fp_ms",
-            "p50_ms", "p95_ms", "bytes/step", "layout_kB", "worker_rss", "server_pss",
+            "p50_ms", "p95_ms", "tail_p95", "bytes/step", "layout_kB", "worker_rss", "server_pss",
             "steps", "points", "load1")
     lines = []
     for r in rows:
@@ -168,7 +168,7 @@ def format_table(rows: list[dict]) -> str:
                       _fmt(r["rss_mb"], 0), _fmt(r["first_paint_ms"], 0),
                       _fmt(r.get("first_paint_warm_ms"), 0),
                       _fmt(r["step_p50_ms"], 1), _fmt(r["step_p95_ms"], 1),
-                      _fmt(r["step_bytes"], 0),
+                      _fmt(r.get("step_tail_p95_ms"), 0), _fmt(r["step_bytes"], 0),
                       _fmt(None if layout is None else layout / 1000, 1),
                       _fmt(r.get("worker_rss_mb"), 0), _fmt(r.get("server_pss_mb"), 0),
                       _fmt(r.get("steps")),

@@ -119,6 +119,17 @@ def test_step_bytes_are_split_by_key_press():
     assert out["points_p50"] == 6 and out["end_position"] == 2 and out["js_heap_mb"] == 1.0
 
 
+def test_step_tail_counts_long_tasks_between_idle_and_the_next_key():
+    steps = [{"ms": 50.0, "t0": 100.0, "tIdle": 150.0, "drawn": 1},
+             {"ms": 50.0, "t0": 1100.0, "tIdle": 1150.0, "drawn": 1}]
+    info = {"now": 1300.0, "resources": [], "sent": [],
+            # before the first idle (the step's own work), after it, after the second idle
+            "longTasks": [[120.0, 60.0], [160.0, 900.0], [1200.0, 70.0]]}
+    out = browser._step_fields(steps, info)
+    tails = sorted([900.0, 70.0])
+    assert out["step_tail_p95_ms"] == round(tails[0] + 0.95 * (tails[1] - tails[0]), 1)
+
+
 def test_table_lists_every_row_and_errors():
     rows = [_row("dashboard", "day", 42, 50.0, load_s=1.0, rss_mb=200.0, first_paint_ms=900.0,
                  step_bytes=0),

@@ -96,11 +96,8 @@
     if (e.key !== "ArrowRight") { return; }
     attach();
     var g = gd();
-    // delay: how long the key press waited for the page's main thread (its timeStamp is when
-    // the browser received it); a long task left by the previous step shows here.
-    var now = performance.now();
-    var st = {t0: now, delay: Math.max(0, now - e.timeStamp), before: g ? g.calcdata : null,
-              nativeBefore: nativeVersion(g), rendered: false};
+    var st = {t0: performance.now(), before: g ? g.calcdata : null, nativeBefore: nativeVersion(g),
+              rendered: false};
     B.pending = st;
     if (cfg.impl === "px_animation") {
       B.index += 1;
