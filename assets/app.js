@@ -7,9 +7,10 @@
  * value formats, defaults omitted (the defaults themselves come from the server, encoded by
  * the Python codec, so the two cannot drift on what a default is).
  *
- * One file (about 460 lines) on purpose: the callbacks of the namespace share the map
+ * One file (about 545 lines) on purpose: the callbacks of the namespace share the map
  * helpers (the day given to MapLibre, the layers skipped while hidden and their sources kept
- * loaded, the one-frame style change) and the URL helpers.
+ * loaded, the one-frame style change, the painter held for a whole first view and a whole
+ * step) and the URL helpers.
  */
 (function () {
   "use strict";
