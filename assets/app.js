@@ -178,11 +178,11 @@
   // its traces' GeoJSON to MapLibre anew; the worker cuts them into tiles one after another,
   // and MapLibre drew a frame as each arrived: two or three frames a step, each a full redraw
   // (60-80 ms in software WebGL at 100,000 events, measured with the long-task observer),
-  // the first with half the day's points. For STEP_WAIT_MS after such a step, the painter
-  // waits until the sources it shows are loaded (not the other days' context, kept loaded
-  // by keepDayBoundLoaded), then draws the day once. Never while the map moves: a pan or a
-  // zoom draws as its tiles come.
-  var STEP_WAIT_MS = 400;
+  // the first with half the day's points. For up to STEP_WAIT_MS after such a step (a
+  // ceiling: a loaded machine tiles slower), the painter waits until the sources it shows
+  // are loaded (not the other days' context, kept loaded by keepDayBoundLoaded), then draws
+  // the day once. Never while the map moves: a pan or a zoom draws as its tiles come.
+  var STEP_WAIT_MS = 1000;
   function holdForStep(map) {
     if (!map || !map.painter || !map.painter.__aleppoWhole) { return; }
     map.__aleppoStepUntil = Date.now() + STEP_WAIT_MS;

@@ -80,7 +80,8 @@ def test_data002_a_step_plotly_draws_is_one_frame(dash_duo, tmp_path):
         steps.append(driver.execute_async_script(STEP_FRAMES))
         _wait_points(dash_duo, lambda k: k > 0)
     frames = [f for f, _ in steps]
-    # (No context changes in June.) The first step may draw one frame more, before its data.
-    assert frames[1:] == [1] * 5 and frames[0] <= 2, steps
+    # (No context changes in June.) One frame a step; on a loaded machine a step may draw one
+    # more (before its data, or past the hold's ceiling). Without the hold: 2-3 every step.
+    assert max(frames) <= 2 and frames[1:].count(1) >= 4, steps
     assert sum(h for _, h in steps) > 0, steps  # frames were held while the sources loaded
     assert _severe_logs(dash_duo) == []
