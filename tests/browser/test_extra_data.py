@@ -60,7 +60,8 @@ slider.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: t
 def test_data002_a_step_plotly_draws_is_one_frame(dash_duo, tmp_path):
     """Past NATIVE_MAX events plotly draws the incidents: a step hands MapLibre each trace's
     data anew, and the painter waits until all of it is loaded (assets/app.js holdForStep), so
-    the day is drawn in one frame, not one frame per source as its tiles arrive."""
+    the day is drawn in one frame (on a quiet machine), not one frame per source as its tiles
+    arrive."""
     from dashboard.timeline import NATIVE_MAX
 
     data = tmp_path / "big.csv"
@@ -80,8 +81,10 @@ def test_data002_a_step_plotly_draws_is_one_frame(dash_duo, tmp_path):
         steps.append(driver.execute_async_script(STEP_FRAMES))
         _wait_points(dash_duo, lambda k: k > 0)
     frames = [f for f, _ in steps]
-    # (No context changes in June.) One frame a step; on a loaded machine a step may draw one
-    # more (before its data, or past the hold's ceiling). Without the hold: 2-3 every step.
-    assert max(frames) <= 2 and frames[1:].count(1) >= 4, steps
+    # (No context changes in June.) One frame a step on a quiet machine: [1, 1, 1, 1, 1, 1]
+    # here, [2, 1, 1, 1, 1, 1] in CI. Under two CPU hogs a step may draw a frame before its
+    # data reaches the worker: [3, 1, 2, 1, 1, 1]. Without the hold: [2, 3, 2, 2, 2, 2], at
+    # least two frames every step.
+    assert sum(frames) < 2 * len(frames), steps
     assert sum(h for _, h in steps) > 0, steps  # frames were held while the sources loaded
     assert _severe_logs(dash_duo) == []
