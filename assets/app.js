@@ -80,9 +80,7 @@
   // and the listeners never wait for the first timeline step.
   var lookingForMap = false;
   function watchMapDrawn(since) {
-    var gd = document.querySelector("#" + IDS.MAP_GRAPH + " .js-plotly-plot");
-    var map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot &&
-      gd._fullLayout.map._subplot.map;
+    var gd = mapGraph(), map = mapOf(gd);
     if (!map) {
       if (lookingForMap && !since) { return; }  // one search at a time
       since = since || Date.now();
@@ -169,7 +167,7 @@
         this.style = style;
         return undefined;
       }
-      first.drawn = (first.drawn || 0) + 1;  // frames drawn: the tests count them
+      first.drawn += 1;  // frames drawn: the tests count them
       return render.apply(this, arguments);
     };
   }
@@ -227,6 +225,10 @@
       map._frameRequest.abort();
       map._frameRequest = null;
     });
+  }
+
+  function mapGraph() {
+    return document.querySelector("#" + IDS.MAP_GRAPH + " .js-plotly-plot");
   }
 
   function mapOf(gd) {
@@ -323,8 +325,7 @@
   function setMapDay(day, periods) {
     if (day === null || day === undefined) { return; }
     var start = periodStart(Number(day), periods);
-    var gd = document.querySelector("#" + IDS.MAP_GRAPH + " .js-plotly-plot");
-    var map = mapOf(gd);
+    var map = mapOf(mapGraph());
     if (map && map.setGlobalStateProperty) {
       if (!map.__aleppoDayWatched) {
         map.__aleppoDayWatched = true;
@@ -363,7 +364,7 @@
           }
           var figure = window.dash_clientside.timeline.render(day, win, layers, loaded, base,
                                                               selected);
-          holdForStep(mapOf(document.querySelector("#" + IDS.MAP_GRAPH + " .js-plotly-plot")));
+          holdForStep(mapOf(mapGraph()));
           return figure;
         });
       },

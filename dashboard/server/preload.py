@@ -8,6 +8,8 @@ from html import escape
 
 import dash
 
+from dashboard.server.compression import SUITES_PATH
+
 # What the first view loads asynchronously, as Dash's renderer and webpack name it: dcc.Graph's
 # chunk, plotly.js (4.8 MB; 1.4 MB in brotli) and the slider's chunk. Without a preload the
 # browser asks for them once the layout has rendered, about 0.6 s after the page arrived.
@@ -31,7 +33,7 @@ def add_to_head(app: dash.Dash, tags: Callable[[], str]) -> None:
 
 def script_preload_tags(requests_prefix: str) -> str:
     """`<link rel=preload as=script>` for FIRST_VIEW_SCRIPTS under `requests_prefix`."""
-    base = requests_prefix + "_dash-component-suites/"
+    base = requests_prefix + SUITES_PATH
     return "".join(f'<link rel="preload" href="{escape(base + path)}" as="script">'
                    for path in FIRST_VIEW_SCRIPTS)
 
